@@ -1,0 +1,180 @@
+package ai.spikegpt.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.spikegpt.nn.HeavisideNeuron;
+import ai.spikegpt.nn.LifNeuron;
+import ai.spikegpt.nn.SpikingNeuron;
+
+/**
+ * One SpikeGPT block: a spiking RWKV and a spiking receptance FFN, each followed by a spiking
+ * neuron and added to the residual stream (SEW-style: the stream holds integer spike counts).
+ *
+ * <pre>
+ *   x = LN0(x)                              (block 0 only)
+ *   x = x + LIF1( TimeMix( LN1(x) ) )
+ *   x = x + LIF2( ChannelMix( LN2(x) ) )
+ *   x = dropout(x)                          (training only)
+ * </pre>
+ *
+ * The neurons follow the {@link Variant}: LIF (SpikeGPT, SpikeGPT-B), Heaviside (Heaviside RWKV)
+ * or none (vanilla RWKV). LayerNorms: eps from the configuration, biased variance, affine.
+ */
+public final class SpikeGptBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    final int layer;
+    final LayerNorm ln0;
+    final LayerNorm ln1;
+    final LayerNorm ln2;
+    final TimeMix att;
+    final ChannelMix ffn;
+    final SpikingNeuron neuron1;
+    final SpikingNeuron neuron2;
+    private final Dropout dropout;
+    private final int channels;
+
+    /**
+     * @param config the model configuration
+     * @param layer the block index
+     */
+    public SpikeGptBlock(SpikeGptConfig config, int layer) {
+        super(VERSION);
+        this.layer = layer;
+        this.channels = config.getEmbeddingSize();
+        ln0 = layer == 0 ? addChildBlock("ln0", layerNorm(config)) : null;
+        ln1 = addChildBlock("ln1", layerNorm(config));
+        ln2 = addChildBlock("ln2", layerNorm(config));
+        att = addChildBlock("att", new TimeMix(config, layer));
+        ffn =
+                addChildBlock(
+                        "ffn",
+                        new ChannelMix(
+                                config, layer, config.getVariant() == Variant.SPIKEGPT_B ? newNeuron(config) : null));
+        neuron1 = config.getVariant().spiking() ? addChildBlock("lif1", newNeuron(config)) : null;
+        neuron2 = config.getVariant().spiking() ? addChildBlock("lif2", newNeuron(config)) : null;
+        dropout = config.getDropout() > 0 ? Dropout.builder().optRate(config.getDropout()).build() : null;
+    }
+
+    static LayerNorm layerNorm(SpikeGptConfig config) {
+        return LayerNorm.builder().axis(2).optEpsilon(config.getLayerNormEps()).build();
+    }
+
+    /**
+     * Creates the spiking neuron that the configuration's variant asks for.
+     *
+     * @param config the configuration
+     * @return a LIF neuron, or a Heaviside neuron for Heaviside RWKV
+     */
+    static SpikingNeuron newNeuron(SpikeGptConfig config) {
+        if (config.getVariant() == Variant.HEAVISIDE_RWKV) {
+            return new HeavisideNeuron(
+                    config.getSurrogate(), config.getThreshold(), config.isLearnableThreshold());
+        }
+        return LifNeuron.builder()
+                .optTau(config.getTau())
+                .optThreshold(config.getThreshold())
+                .optResetPotential(config.getResetPotential())
+                .optResetMode(config.getResetMode())
+                .optDetachReset(config.isDetachReset())
+                .optSurrogate(config.getSurrogate())
+                .optLearnableTau(config.isLearnableTau())
+                .optLearnableThreshold(config.isLearnableThreshold())
+                .build();
+    }
+
+    /** The block's output and its state after the last token. */
+    record Output(NDArray x, LayerState state) {}
+
+    /**
+     * Runs the block over a sequence.
+     *
+     * @param ps the parameter store
+     * @param x the residual stream {@code [B, T, C]}
+     * @param state the state before the sequence, or null for the empty state
+     * @param training whether this is a training pass (dropout, surrogate gradients)
+     * @param recorder receives intermediate values, or null
+     * @return the residual stream after the block and the state to carry on
+     */
+    Output forward(ParameterStore ps, NDArray x, LayerState state, boolean training, ActivationRecorder recorder) {
+        if (ln0 != null) {
+            x = norm(ps, ln0, x, training);
+        }
+        NDArray a = norm(ps, ln1, x, training);
+        TimeMix.Output attOut = att.forward(ps, a, state, training);
+        NDList s1 = fire(ps, neuron1, attOut.out(), state == null ? null : state.lif1V(), training);
+        x = x.add(s1.get(0));
+        NDArray f = norm(ps, ln2, x, training);
+        ChannelMix.Output ffnOut = ffn.forward(ps, f, state, training);
+        NDList s2 = fire(ps, neuron2, ffnOut.out(), state == null ? null : state.lif2V(), training);
+        x = x.add(s2.get(0));
+        if (recorder != null) {
+            recorder.record(layer, "ln1", a.stopGradient());
+            recorder.record(layer, "att", attOut.out().stopGradient());
+            recorder.record(layer, "spk1", s1.get(0).stopGradient());
+            recorder.record(layer, "ln2", f.stopGradient());
+            recorder.record(layer, "ffn_hidden", ffnOut.hiddenActivation().stopGradient());
+            recorder.record(layer, "ffn", ffnOut.out().stopGradient());
+            recorder.record(layer, "spk2", s2.get(0).stopGradient());
+            recorder.record(layer, "residual", x.stopGradient());
+        }
+        if (dropout != null && training) {
+            x = dropout.forward(ps, new NDList(x), true).head();
+        }
+        LayerState next =
+                new LayerState(
+                        attOut.lastInput(),
+                        attOut.wkv().aa(),
+                        attOut.wkv().bb(),
+                        attOut.wkv().pp(),
+                        ffnOut.lastInput(),
+                        s1.get(1),
+                        s2.get(1),
+                        ffnOut.hiddenMembrane());
+        return new Output(x, next);
+    }
+
+    private static NDArray norm(ParameterStore ps, LayerNorm ln, NDArray x, boolean training) {
+        return ln.forward(ps, new NDList(x), training).head();
+    }
+
+    /** Passes a current through a neuron, or through unchanged for vanilla RWKV. */
+    private static NDList fire(ParameterStore ps, SpikingNeuron neuron, NDArray current, NDArray v0, boolean training) {
+        if (neuron == null) {
+            NDArray zeros = v0 != null ? v0.zerosLike() : current.getManager().zeros(
+                    new Shape(current.getShape().get(0), current.getShape().get(2)));
+            return new NDList(current, zeros);
+        }
+        return neuron.spike(ps, current, v0, training);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forward(ps, inputs.head(), null, training, null).x());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape shape = new Shape(1, 1, channels);
+        for (AbstractBlock b : new AbstractBlock[] {ln0, ln1, ln2, att, ffn, neuron1, neuron2}) {
+            if (b != null) {
+                b.initialize(manager, dataType, shape);
+            }
+        }
+    }
+}

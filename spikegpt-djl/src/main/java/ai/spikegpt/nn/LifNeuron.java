@@ -1,0 +1,286 @@
+package ai.spikegpt.nn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+
+/**
+ * The Leaky Integrate-and-Fire neuron, multi-step over the token axis (spikingjelly's
+ * {@code MultiStepLIFNode} with {@code decay_input=True}), SpikeGPT's neuron.
+ *
+ * <p>Per neuron, from the carried-in membrane {@code v[-1]} (rest = {@code v_reset}):
+ *
+ * <pre>
+ *   h[t] = v[t-1] + (x[t] - v[t-1]) / tau                  charge (leaky integration)
+ *   s[t] = H(h[t] - v_th)                                  fire   (H(z) = 1 if z >= 0)
+ *   v[t] = h[t] (1 - s[t]) + v_reset s[t]                   hard reset, or
+ *   v[t] = h[t] - v_th s[t]                                 soft (subtractive) reset
+ * </pre>
+ *
+ * SpikeGPT uses tau = 2, v_th = 1, v_reset = 0, hard reset not detached, arctan surrogate with
+ * alpha = 2. With a learnable tau (the parametric LIF of Fang et al. 2021) the parameter is
+ * {@code decay_logit} with {@code 1/tau = sigmoid(decay_logit)}.
+ *
+ * <p>Backward (BPTT with the surrogate {@code g = H'}): with {@code a[t] = dv[t]/dh[t]} ({@code
+ * 1 - s + (v_reset - h) g} for an attached hard reset, {@code 1 - s} detached, {@code 1 - v_th g}
+ * soft, {@code 1} soft detached), the linearised dynamics are
+ *
+ * <pre>
+ *   dh[t] = (1 - 1/tau) a[t-1] dh[t-1] + dx[t] / tau  (+ tau and threshold terms if learnable)
+ *   ds[t] = g(h[t] - v_th) (dh[t] - dv_th)
+ * </pre>
+ *
+ * a linear recurrence with coefficients known after the forward pass; it is evaluated with
+ * {@link LinearScan}. Because {@code |1 - 1/tau| |a| < 1} for the usual settings, contributions
+ * older than a few dozen steps are below float precision and the scan stops there.
+ *
+ * <p>Paper: Zhu et al., "SpikeGPT: Generative Pre-trained Language Model with Spiking Neural
+ * Networks", arXiv 2302.13939, section 3.
+ */
+public final class LifNeuron extends SpikingNeuron {
+
+    /** Contributions below this relative size are dropped from the BPTT scan. */
+    private static final double NEGLIGIBLE = 1e-10;
+
+    private final float tau;
+    private final float resetPotential;
+    private final ResetMode resetMode;
+    private final boolean detachReset;
+    private final Parameter decayLogit;
+
+    private LifNeuron(Builder builder) {
+        super(builder.surrogate, builder.threshold, builder.learnableThreshold);
+        if (!(builder.tau >= 1f) || !Float.isFinite(builder.tau)) {
+            throw new IllegalArgumentException("LIF tau must be finite and >= 1, got " + builder.tau);
+        }
+        if (builder.learnableTau && builder.tau <= 1f) {
+            throw new IllegalArgumentException("a learnable tau must start above 1, got " + builder.tau);
+        }
+        if (!(builder.resetPotential < builder.threshold)) {
+            throw new IllegalArgumentException(
+                    "LIF reset potential " + builder.resetPotential + " must lie below the threshold "
+                            + builder.threshold);
+        }
+        this.tau = builder.tau;
+        this.resetPotential = builder.resetPotential;
+        this.resetMode = builder.resetMode;
+        this.detachReset = builder.detachReset;
+        this.decayLogit =
+                builder.learnableTau
+                        ? addParameter(
+                                Parameter.builder()
+                                        .setName("decay_logit")
+                                        .setType(Parameter.Type.OTHER)
+                                        .optShape(new Shape(1))
+                                        .optInitializer(
+                                                new ConstantInitializer((float) -Math.log(builder.tau - 1.0)))
+                                        .build())
+                        : null;
+    }
+
+    /**
+     * Returns a builder with SpikeGPT's settings (tau 2, threshold 1, hard reset to 0, attached,
+     * arctan surrogate alpha 2).
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public NDList spike(ParameterStore parameterStore, NDArray x, NDArray v0, boolean training) {
+        checkInput(x);
+        Shape shape = x.getShape();
+        int batch = Math.toIntExact(shape.get(0));
+        int steps = Math.toIntExact(shape.get(1));
+        int width = Math.toIntExact(shape.get(2));
+        Device device = x.getDevice();
+        NDManager manager = x.getManager();
+
+        NDArray thetaArray = threshold == null ? null : thresholdArray(parameterStore, device, training);
+        NDArray logitArray = decayLogit == null ? null : parameterStore.getValue(decayLogit, device, training);
+        float theta = thetaArray == null ? initialThreshold : thetaArray.getFloat();
+        // with a fixed tau, divide exactly as the reference does: v + (x - v) / tau
+        float invTau = logitArray == null ? 1f / tau : (float) sigmoid(logitArray.getFloat());
+        boolean divide = logitArray == null;
+        float keep = 1f - invTau;
+
+        float[] in = x.toFloatArray();
+        float[] v = initialMembrane(v0, batch, width, resetPotential);
+        float[] spikes = new float[in.length];
+        boolean grad = training;
+        float[] slope = grad ? new float[in.length] : null; // g(h - theta)
+        float[] gate = grad ? new float[in.length] : null; // (1 - 1/tau) dv/dh of the previous step
+        float[] vPrev = grad && logitArray != null ? new float[in.length] : null;
+        float[] thetaGate = grad && thetaArray != null ? new float[in.length] : null;
+        double maxGate = 0;
+
+        for (int b = 0; b < batch; b++) {
+            int vBase = b * width;
+            for (int t = 0; t < steps; t++) {
+                int base = (b * steps + t) * width;
+                for (int n = 0; n < width; n++) {
+                    int i = base + n;
+                    float vi = v[vBase + n];
+                    float h = divide ? vi + (in[i] - vi) / tau : vi + (in[i] - vi) * invTau;
+                    boolean fire = h >= theta;
+                    float s = fire ? 1f : 0f;
+                    spikes[i] = s;
+                    float next;
+                    if (resetMode == ResetMode.HARD) {
+                        next = fire ? resetPotential : h;
+                    } else {
+                        next = h - theta * s;
+                    }
+                    if (grad) {
+                        float g = surrogate.derivative(h - theta);
+                        slope[i] = g;
+                        if (vPrev != null) {
+                            vPrev[i] = vi;
+                        }
+                        float dvdh;
+                        float dvdTheta;
+                        if (resetMode == ResetMode.HARD) {
+                            dvdh = detachReset ? 1f - s : (1f - s) + (resetPotential - h) * g;
+                            dvdTheta = detachReset ? 0f : (h - resetPotential) * g;
+                        } else {
+                            dvdh = detachReset ? 1f : 1f - theta * g;
+                            dvdTheta = detachReset ? -s : -s + theta * g;
+                        }
+                        if (t + 1 < steps) {
+                            gate[i + width] = keep * dvdh;
+                            maxGate = Math.max(maxGate, Math.abs(keep * dvdh));
+                            if (thetaGate != null) {
+                                thetaGate[i + width] = keep * dvdTheta;
+                            }
+                        }
+                    }
+                    v[vBase + n] = next;
+                }
+            }
+        }
+
+        NDArray spikeArray = array(manager, spikes, shape);
+        NDArray vLast = array(manager, v, new Shape(batch, width));
+        if (!grad) {
+            return new NDList(spikeArray, vLast);
+        }
+        // u[t] = x[t]/tau (+ (x[t] - v[t-1]) d(1/tau) + (1 - 1/tau) dv[t-1]/dtheta dtheta)
+        NDArray u;
+        if (divide) {
+            u = x.mul(Tensors.scalar(manager, invTau));
+        } else {
+            NDArray invTauArray = logitArray.getNDArrayInternal().sigmoid();
+            NDArray drive = array(manager, in, shape).sub(array(manager, vPrev, shape));
+            u = x.mul(Tensors.scalar(manager, invTau)).add(drive.mul(invTauArray));
+        }
+        if (thetaGate != null) {
+            u = u.add(array(manager, thetaGate, shape).mul(thetaArray));
+        }
+        NDArray z = LinearScan.scan(array(manager, gate, shape), u, LinearScan.spanFor(maxGate, NEGLIGIBLE));
+        NDArray y = array(manager, slope, shape).mul(thetaArray == null ? z : z.sub(thetaArray));
+        return new NDList(straightThrough(spikeArray, y), vLast);
+    }
+
+    private static double sigmoid(double x) {
+        return 1.0 / (1.0 + Math.exp(-x));
+    }
+
+    /** @return the membrane time constant (initial value if learnable) */
+    public float getTau() {
+        return tau;
+    }
+
+    /** @return the reset potential */
+    public float getResetPotential() {
+        return resetPotential;
+    }
+
+    /** @return the reset mode */
+    public ResetMode getResetMode() {
+        return resetMode;
+    }
+
+    /** @return whether the reset is excluded from the gradient */
+    public boolean isDetachReset() {
+        return detachReset;
+    }
+
+    /** @return whether tau is trained */
+    public boolean isLearnableTau() {
+        return decayLogit != null;
+    }
+
+    /** Builds a {@link LifNeuron}; every value is optional and defaults to SpikeGPT's. */
+    public static final class Builder {
+        private float tau = 2f;
+        private float threshold = 1f;
+        private float resetPotential;
+        private ResetMode resetMode = ResetMode.HARD;
+        private boolean detachReset;
+        private Surrogate surrogate = new ArcTanSurrogate(2f);
+        private boolean learnableTau;
+        private boolean learnableThreshold;
+
+        Builder() {}
+
+        /** @param tau the membrane time constant, >= 1 @return this builder */
+        public Builder optTau(float tau) {
+            this.tau = tau;
+            return this;
+        }
+
+        /** @param threshold the firing threshold @return this builder */
+        public Builder optThreshold(float threshold) {
+            this.threshold = threshold;
+            return this;
+        }
+
+        /** @param v the potential after a hard reset @return this builder */
+        public Builder optResetPotential(float v) {
+            this.resetPotential = v;
+            return this;
+        }
+
+        /** @param mode hard or soft reset @return this builder */
+        public Builder optResetMode(ResetMode mode) {
+            this.resetMode = mode;
+            return this;
+        }
+
+        /** @param detach whether the reset is excluded from the gradient @return this builder */
+        public Builder optDetachReset(boolean detach) {
+            this.detachReset = detach;
+            return this;
+        }
+
+        /** @param surrogate the surrogate gradient @return this builder */
+        public Builder optSurrogate(Surrogate surrogate) {
+            this.surrogate = surrogate;
+            return this;
+        }
+
+        /** @param learnable whether tau is trained (PLIF) @return this builder */
+        public Builder optLearnableTau(boolean learnable) {
+            this.learnableTau = learnable;
+            return this;
+        }
+
+        /** @param learnable whether the threshold is trained @return this builder */
+        public Builder optLearnableThreshold(boolean learnable) {
+            this.learnableThreshold = learnable;
+            return this;
+        }
+
+        /** @return the neuron */
+        public LifNeuron build() {
+            return new LifNeuron(this);
+        }
+    }
+}
