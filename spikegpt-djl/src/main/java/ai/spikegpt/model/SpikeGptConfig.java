@@ -209,7 +209,7 @@ public final class SpikeGptConfig {
             if (labels.size() != nClasses) {
                 throw invalid("labels", labels, "there must be exactly n_classes = " + nClasses + " labels");
             }
-            if (new TreeSet<>(labels).size() != labels.size() || labels.contains(null)) {
+            if (labels.stream().anyMatch(Objects::isNull) || new TreeSet<>(labels).size() != labels.size()) {
                 throw invalid("labels", labels, "label names must be distinct and not null");
             }
             labels = List.copyOf(labels);
