@@ -101,7 +101,7 @@ public final class TimeMix extends AbstractBlock {
         NDArray r =
                 Activation.sigmoid(
                         apply(ps, receptance, TokenShift.mix(x, xx, ps.getValue(timeMixR, device, training), one), training));
-        NDArray w = ps.getValue(timeDecay, device, training).exp().neg();
+        NDArray w = Tensors.local(ps.getValue(timeDecay, device, training).exp(), manager).neg();
         NDArray u = ps.getValue(timeFirst, device, training);
         Wkv.Result wkv =
                 state == null

@@ -8,6 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The Leaky Integrate-and-Fire neuron, multi-step over the token axis (spikingjelly's
@@ -166,25 +169,35 @@ public final class LifNeuron extends SpikingNeuron {
             }
         }
 
-        NDArray spikeArray = array(manager, spikes, shape);
         NDArray vLast = array(manager, v, new Shape(batch, width));
         if (!grad) {
-            return new NDList(spikeArray, vLast);
+            return new NDList(array(manager, spikes, shape), vLast);
         }
-        // u[t] = x[t]/tau (+ (x[t] - v[t-1]) d(1/tau) + (1 - 1/tau) dv[t-1]/dtheta dtheta)
-        NDArray u;
-        if (divide) {
-            u = x.mul(Tensors.scalar(manager, invTau));
-        } else {
-            NDArray invTauArray = logitArray.getNDArrayInternal().sigmoid();
-            NDArray drive = array(manager, in, shape).sub(array(manager, vPrev, shape));
-            u = x.mul(Tensors.scalar(manager, invTau)).add(drive.mul(invTauArray));
+        // the surrogate path: y = g(h - theta) * (z - theta),  z[t] = gate[t] z[t-1] + u[t]
+        int levels = LinearScan.levels(steps, maxGate, NEGLIGIBLE);
+        List<float[]> parts = new ArrayList<>(List.of(spikes, slope));
+        if (vPrev != null) {
+            parts.add(vPrev);
         }
         if (thetaGate != null) {
-            u = u.add(array(manager, thetaGate, shape).mul(thetaArray));
+            parts.add(thetaGate);
         }
-        NDArray z = LinearScan.scan(array(manager, gate, shape), u, LinearScan.spanFor(maxGate, NEGLIGIBLE));
-        NDArray y = array(manager, slope, shape).mul(thetaArray == null ? z : z.sub(thetaArray));
+        parts.addAll(List.of(LinearScan.levelGates(gate, batch, steps, width, levels)));
+        NDArray[] arrays = Tensors.fromJava(manager, shape, parts.toArray(new float[0][]));
+        NDArray spikeArray = arrays[0];
+        NDArray slopeArray = arrays[1];
+        int next = 2;
+        // u[t] = x[t]/tau (+ (x[t] - v[t-1]) d(1/tau) + (1 - 1/tau) dv[t-1]/dtheta dtheta)
+        NDArray u = x.mul(Tensors.scalar(manager, invTau));
+        if (vPrev != null) {
+            NDArray drive = x.stopGradient().sub(arrays[next++]);
+            u = u.add(drive.mul(Tensors.local(logitArray.getNDArrayInternal().sigmoid(), manager)));
+        }
+        if (thetaGate != null) {
+            u = u.add(arrays[next++].mul(thetaArray));
+        }
+        NDArray z = LinearScan.scan(Arrays.copyOfRange(arrays, next, arrays.length), u);
+        NDArray y = slopeArray.mul(thetaArray == null ? z : z.sub(thetaArray));
         return new NDList(straightThrough(spikeArray, y), vLast);
     }
 

@@ -3,7 +3,11 @@ package ai.spikegpt.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * Small NDArray helpers that every block here relies on.
@@ -17,6 +21,9 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class Tensors {
 
+    /** A reusable direct buffer per thread: Java data is staged here, then copied once by the engine. */
+    private static final ThreadLocal<ByteBuffer[]> STAGING = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+
     private Tensors() {}
 
     /**
@@ -28,9 +35,52 @@ public final class Tensors {
      * @return a native-owned array
      */
     public static NDArray fromJava(NDManager manager, float[] data, Shape shape) {
-        try (NDArray wrapped = manager.create(data, shape)) {
-            return wrapped.duplicate();
+        return fromJava(manager, shape, data)[0];
+    }
+
+    /**
+     * Creates several float32 arrays of one shape from Java data with a single copy into native
+     * memory: the result is one {@code [n, shape...]} array and its {@code n} views.
+     *
+     * @param manager the manager the result is attached to
+     * @param shape the shape of each part
+     * @param parts the values of each part, row-major
+     * @return a native-owned view per part
+     */
+    public static NDArray[] fromJava(NDManager manager, Shape shape, float[]... parts) {
+        long size = shape.size();
+        for (float[] p : parts) {
+            if (p.length != size) {
+                throw new IllegalArgumentException("expected " + size + " values for " + shape + ", got " + p.length);
+            }
         }
+        ByteBuffer staging = staging(Math.multiplyExact(parts.length * size, 4L));
+        FloatBuffer floats = staging.asFloatBuffer();
+        for (float[] p : parts) {
+            floats.put(p);
+        }
+        NDArray packed;
+        try (NDArray wrapped = manager.create(staging, new Shape(parts.length).addAll(shape), DataType.FLOAT32)) {
+            packed = wrapped.duplicate();
+        }
+        if (parts.length == 1) {
+            return new NDArray[] {packed.reshape(shape)};
+        }
+        NDArray[] out = new NDArray[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = packed.get(i);
+        }
+        return out;
+    }
+
+    private static ByteBuffer staging(long bytes) {
+        ByteBuffer[] holder = STAGING.get();
+        if (holder[0] == null || holder[0].capacity() < bytes) {
+            holder[0] = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, 1 << 20))).order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer b = holder[0].duplicate().order(ByteOrder.nativeOrder());
+        b.clear().limit((int) bytes);
+        return b.slice().order(ByteOrder.nativeOrder());
     }
 
     /**
@@ -42,6 +92,20 @@ public final class Tensors {
      */
     public static NDArray scalar(NDManager manager, float value) {
         return manager.full(new Shape(), value);
+    }
+
+    /**
+     * Moves a result computed from parameters alone to the manager of the data being processed.
+     * DJL attaches an operation's result to its first operand's manager: a result derived only
+     * from parameters would otherwise live in the model's manager for good, a leak on every call.
+     *
+     * @param derived an array computed from parameters
+     * @param manager the data's manager
+     * @return {@code derived}, now owned by {@code manager}
+     */
+    public static NDArray local(NDArray derived, NDManager manager) {
+        derived.attach(manager);
+        return derived;
     }
 
     /**

@@ -113,7 +113,7 @@ public final class Wkv {
 
         // 3. the output, with the current token's bonus
         NDArray e1 = pBefore.sub(mArray).exp();
-        NDArray e2 = u.add(k).sub(mArray).exp();
+        NDArray e2 = k.add(u).sub(mArray).exp();
         NDArray y = e1.mul(aa).add(e2.mul(v)).div(e1.mul(bb).add(e2));
 
         NDArray last = state.get(new NDIndex(":, {}", steps)); // [B, 2, C]

@@ -1,0 +1,85 @@
+package ai.spikegpt.cli;
+
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code spikegpt}: the command line of SpikeGPT for DJL. Every sub-command prints a clear message
+ * and exits with status 2 on bad input ({@code --verbose} shows the stack trace).
+ */
+@Command(
+        name = "spikegpt",
+        mixinStandardHelpOptions = true,
+        version = "spikegpt 0.1.0 (DJL 0.36.0, PyTorch 2.7.1, CPU)",
+        description = "SpikeGPT, a spiking RWKV language model, on the JVM with Deep Java Library.",
+        subcommands = {
+            LogitsCommand.class,
+            BenchCommand.class,
+            BenchCommand.Worker.class,
+            CommandLine.HelpCommand.class
+        })
+public final class SpikeGptCli implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the command line.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line and returns its exit status (for tests).
+     *
+     * @param args the arguments
+     * @return the exit status
+     */
+    public static int run(String... args) {
+        Runtime.configure();
+        CommandLine cli = new CommandLine(new SpikeGptCli());
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    boolean verbose = parseResult.originalArgs().contains("--verbose");
+                    if (verbose || !(e instanceof IllegalArgumentException
+                            || e instanceof java.io.IOException
+                            || e instanceof IllegalStateException)) {
+                        e.printStackTrace();
+                    }
+                    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                    commandLine.getErr().println("error: " + message);
+                    return 2;
+                });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Settings shared by every command: offline DJL, thread counts, quiet natives. */
+    static final class Runtime {
+        private Runtime() {}
+
+        static void configure() {
+            setDefault("ai.djl.offline", "true");
+            setDefault("ai.djl.pytorch.num_interop_threads", "1");
+            setDefault("ai.djl.pytorch.num_threads", Integer.toString(java.lang.Runtime.getRuntime().availableProcessors()));
+            setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            setDefault("org.slf4j.simpleLogger.log.ai.spikegpt", "info");
+            setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+            setDefault("org.slf4j.simpleLogger.showLogName", "false");
+            Locale.setDefault(Locale.ROOT);
+        }
+
+        private static void setDefault(String key, String value) {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        }
+    }
+}
