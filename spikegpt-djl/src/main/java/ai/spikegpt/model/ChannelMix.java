@@ -13,7 +13,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikegpt.nn.SpikingNeuron;
-import ai.spikegpt.nn.Tensors;
 
 /**
  * The spiking receptance feed-forward network ("channel mix", SRFFN), a GLU-like gate. On the LN2
@@ -75,11 +74,9 @@ public final class ChannelMix extends AbstractBlock {
      */
     Output forward(ParameterStore ps, NDArray x, LayerState state, boolean training) {
         Device device = x.getDevice();
-        NDManager manager = x.getManager();
-        NDArray one = Tensors.scalar(manager, 1f);
         NDArray xx = TokenShift.previous(x, state == null ? null : state.ffnXx());
-        NDArray k =
-                TimeMix.apply(ps, key, TokenShift.mix(x, xx, ps.getValue(timeMixK, device, training), one), training);
+        NDArray dx = x.sub(xx);
+        NDArray k = TimeMix.apply(ps, key, TokenShift.mix(xx, dx, ps.getValue(timeMixK, device, training)), training);
         NDArray membrane = null;
         if (hiddenNeuron == null) {
             k = Activation.relu(k).square();
@@ -90,8 +87,7 @@ public final class ChannelMix extends AbstractBlock {
         }
         NDArray r =
                 Activation.sigmoid(
-                        TimeMix.apply(
-                                ps, receptance, TokenShift.mix(x, xx, ps.getValue(timeMixR, device, training), one), training));
+                        TimeMix.apply(ps, receptance, TokenShift.mix(xx, dx, ps.getValue(timeMixR, device, training)), training));
         NDArray out = r.mul(TimeMix.apply(ps, value, k, training));
         return new Output(out, k, TokenShift.last(x), membrane);
     }

@@ -150,9 +150,8 @@ public final class SpikeGptBlock extends AbstractBlock {
     /** Passes a current through a neuron, or through unchanged for vanilla RWKV. */
     private static NDList fire(ParameterStore ps, SpikingNeuron neuron, NDArray current, NDArray v0, boolean training) {
         if (neuron == null) {
-            NDArray zeros = v0 != null ? v0.zerosLike() : current.getManager().zeros(
-                    new Shape(current.getShape().get(0), current.getShape().get(2)));
-            return new NDList(current, zeros);
+            Shape membrane = new Shape(current.getShape().get(0), current.getShape().get(2));
+            return new NDList(current, current.getManager().zeros(membrane));
         }
         return neuron.spike(ps, current, v0, training);
     }

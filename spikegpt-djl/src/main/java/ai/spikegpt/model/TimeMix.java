@@ -12,7 +12,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import ai.spikegpt.nn.Tensors;
 import ai.spikegpt.nn.Wkv;
 
 /**
@@ -93,20 +92,19 @@ public final class TimeMix extends AbstractBlock {
      */
     Output forward(ParameterStore ps, NDArray x, LayerState state, boolean training) {
         Device device = x.getDevice();
-        NDManager manager = x.getManager();
-        NDArray one = Tensors.scalar(manager, 1f);
         NDArray xx = TokenShift.previous(x, state == null ? null : state.attXx());
-        NDArray k = apply(ps, key, TokenShift.mix(x, xx, ps.getValue(timeMixK, device, training), one), training);
-        NDArray v = apply(ps, value, TokenShift.mix(x, xx, ps.getValue(timeMixV, device, training), one), training);
+        NDArray dx = x.sub(xx);
+        NDArray k = apply(ps, key, TokenShift.mix(xx, dx, ps.getValue(timeMixK, device, training)), training);
+        NDArray v = apply(ps, value, TokenShift.mix(xx, dx, ps.getValue(timeMixV, device, training)), training);
         NDArray r =
                 Activation.sigmoid(
-                        apply(ps, receptance, TokenShift.mix(x, xx, ps.getValue(timeMixR, device, training), one), training));
-        NDArray w = Tensors.local(ps.getValue(timeDecay, device, training).exp(), manager).neg();
+                        apply(ps, receptance, TokenShift.mix(xx, dx, ps.getValue(timeMixR, device, training)), training));
+        NDArray decay = ps.getValue(timeDecay, device, training);
         NDArray u = ps.getValue(timeFirst, device, training);
         Wkv.Result wkv =
                 state == null
-                        ? Wkv.forward(w, u, k, v, null, null, null)
-                        : Wkv.forward(w, u, k, v, state.aa(), state.bb(), state.pp());
+                        ? Wkv.forward(decay, u, k, v, null, null, null, training)
+                        : Wkv.forward(decay, u, k, v, state.aa(), state.bb(), state.pp(), training);
         NDArray out = apply(ps, output, r.mul(wkv.y()), training);
         return new Output(out, TokenShift.last(x), wkv);
     }

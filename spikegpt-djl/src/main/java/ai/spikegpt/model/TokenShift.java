@@ -7,7 +7,9 @@ import ai.spikegpt.nn.Tensors;
 /**
  * RWKV's token shift: each position sees its own input and the previous position's, mixed per
  * channel by a learned vector {@code m}: {@code x * m + xx * (1 - m)} with {@code xx[t] = x[t-1]}
- * ({@code xx[0]} = the carried-in previous token, or 0).
+ * ({@code xx[0]} = the carried-in previous token, or 0). It is computed as {@code xx + (x - xx) *
+ * m}: the same function and gradients, with the difference shared by all mixes of a block (two
+ * operations per mix instead of four), at the price of a last-bit rounding difference.
  */
 final class TokenShift {
 
@@ -25,21 +27,22 @@ final class TokenShift {
             return Tensors.shiftTime(x, 1);
         }
         long steps = x.getShape().get(1);
-        NDArray first = previous.expandDims(1);
+        // attach to the data's manager: a result of the caller-owned state would otherwise
+        // accumulate in the state's manager on every call
+        NDArray first = Tensors.local(previous.expandDims(1), x.getManager());
         return steps == 1 ? first : first.concat(x.get(new NDIndex().addAllDim().addSliceDim(0, steps - 1)), 1);
     }
 
     /**
-     * Mixes the current and the previous inputs, in the reference's operation order.
+     * Mixes the current and the previous inputs.
      *
-     * @param x the current inputs
      * @param xx the previous inputs
+     * @param difference {@code x - xx}
      * @param m the mixing vector {@code [1, 1, C]}
-     * @param one the scalar 1 (a native constant)
-     * @return {@code x * m + xx * (1 - m)}
+     * @return {@code x * m + xx * (1 - m)}, computed as {@code xx + (x - xx) * m}
      */
-    static NDArray mix(NDArray x, NDArray xx, NDArray m, NDArray one) {
-        return x.mul(m).add(xx.mul(one.sub(m)));
+    static NDArray mix(NDArray xx, NDArray difference, NDArray m) {
+        return difference.mul(m).add(xx);
     }
 
     /**

@@ -77,8 +77,10 @@ public final class BinaryEmbedding extends AbstractBlock {
      */
     public NDArray embed(ParameterStore parameterStore, NDArray tokens, boolean training) {
         checkTokens(tokens, vocabSize);
-        // a native-owned int64 copy: the embedding's backward reads the ids
-        NDArray ids = tokens.toType(DataType.INT64, true);
+        NDArray ids = tokens.toType(DataType.INT64, false);
+        if (training) {
+            ids = ids.duplicate(); // native-owned: the embedding's backward reads the ids
+        }
         NDArray w = parameterStore.getValue(weight, tokens.getDevice(), training);
         NDArray e = Embedding.embedding(ids, w, SparseFormat.DENSE).singletonOrThrow();
         return binary ? HeavisideNeuron.heaviside(e, 0f, surrogate, training, null) : e;
@@ -99,8 +101,12 @@ public final class BinaryEmbedding extends AbstractBlock {
         if (tokens.size() == 0) {
             throw new IllegalArgumentException("the token sequence is empty: give at least one token");
         }
-        long min = tokens.min().toType(DataType.INT64, false).getLong();
-        long max = tokens.max().toType(DataType.INT64, false).getLong();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (long id : tokens.toType(DataType.INT64, false).toLongArray()) {
+            min = Math.min(min, id);
+            max = Math.max(max, id);
+        }
         if (min < 0 || max >= vocabSize) {
             long bad = min < 0 ? min : max;
             throw new IllegalArgumentException(

@@ -9,7 +9,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,16 +38,12 @@ import java.util.List;
  * </pre>
  *
  * a linear recurrence with coefficients known after the forward pass; it is evaluated with
- * {@link LinearScan}. Because {@code |1 - 1/tau| |a| < 1} for the usual settings, contributions
- * older than a few dozen steps are below float precision and the scan stops there.
+ * {@link LinearScan}.
  *
  * <p>Paper: Zhu et al., "SpikeGPT: Generative Pre-trained Language Model with Spiking Neural
  * Networks", arXiv 2302.13939, section 3.
  */
 public final class LifNeuron extends SpikingNeuron {
-
-    /** Contributions below this relative size are dropped from the BPTT scan. */
-    private static final double NEGLIGIBLE = 1e-10;
 
     private final float tau;
     private final float resetPotential;
@@ -114,91 +109,119 @@ public final class LifNeuron extends SpikingNeuron {
         boolean divide = logitArray == null;
         float keep = 1f - invTau;
 
-        float[] in = x.toFloatArray();
-        float[] v = initialMembrane(v0, batch, width, resetPotential);
-        float[] spikes = new float[in.length];
-        boolean grad = training;
-        float[] slope = grad ? new float[in.length] : null; // g(h - theta)
-        float[] gate = grad ? new float[in.length] : null; // (1 - 1/tau) dv/dh of the previous step
-        float[] vPrev = grad && logitArray != null ? new float[in.length] : null;
-        float[] thetaGate = grad && thetaArray != null ? new float[in.length] : null;
-        double maxGate = 0;
-
-        for (int b = 0; b < batch; b++) {
-            int vBase = b * width;
-            for (int t = 0; t < steps; t++) {
-                int base = (b * steps + t) * width;
-                for (int n = 0; n < width; n++) {
-                    int i = base + n;
-                    float vi = v[vBase + n];
-                    float h = divide ? vi + (in[i] - vi) / tau : vi + (in[i] - vi) * invTau;
-                    boolean fire = h >= theta;
-                    float s = fire ? 1f : 0f;
-                    spikes[i] = s;
-                    float next;
-                    if (resetMode == ResetMode.HARD) {
-                        next = fire ? resetPotential : h;
-                    } else {
-                        next = h - theta * s;
-                    }
-                    if (grad) {
-                        float g = surrogate.derivative(h - theta);
-                        slope[i] = g;
-                        if (vPrev != null) {
-                            vPrev[i] = vi;
-                        }
-                        float dvdh;
-                        float dvdTheta;
-                        if (resetMode == ResetMode.HARD) {
-                            dvdh = detachReset ? 1f - s : (1f - s) + (resetPotential - h) * g;
-                            dvdTheta = detachReset ? 0f : (h - resetPotential) * g;
-                        } else {
-                            dvdh = detachReset ? 1f : 1f - theta * g;
-                            dvdTheta = detachReset ? -s : -s + theta * g;
-                        }
-                        if (t + 1 < steps) {
-                            gate[i + width] = keep * dvdh;
-                            maxGate = Math.max(maxGate, Math.abs(keep * dvdh));
-                            if (thetaGate != null) {
-                                thetaGate[i + width] = keep * dvdTheta;
-                            }
-                        }
-                    }
-                    v[vBase + n] = next;
-                }
+        Trace trace =
+                new Trace(
+                        x.toFloatArray(),
+                        initialMembrane(v0, batch, width, resetPotential),
+                        training,
+                        logitArray != null,
+                        thetaArray != null);
+        Parallel.rows(batch, (long) steps * width, b -> simulate(trace, b, steps, width, theta, invTau, keep, divide));
+        if (training && trace.vPrev == null && trace.thetaGate == null) {
+            for (int i = 0; i < trace.slope.length; i++) {
+                trace.slope[i] *= invTau;
             }
         }
 
-        NDArray vLast = array(manager, v, new Shape(batch, width));
-        if (!grad) {
-            return new NDList(array(manager, spikes, shape), vLast);
+        NDArray vLast = array(manager, trace.v, new Shape(batch, width));
+        if (!training) {
+            return new NDList(array(manager, trace.spikes, shape), vLast);
         }
         // the surrogate path: y = g(h - theta) * (z - theta),  z[t] = gate[t] z[t-1] + u[t]
-        int levels = LinearScan.levels(steps, maxGate, NEGLIGIBLE);
-        List<float[]> parts = new ArrayList<>(List.of(spikes, slope));
-        if (vPrev != null) {
-            parts.add(vPrev);
+        List<float[]> parts = new ArrayList<>(List.of(trace.spikes, trace.slope, trace.gate));
+        if (trace.vPrev != null) {
+            parts.add(trace.vPrev);
         }
-        if (thetaGate != null) {
-            parts.add(thetaGate);
+        if (trace.thetaGate != null) {
+            parts.add(trace.thetaGate);
         }
-        parts.addAll(List.of(LinearScan.levelGates(gate, batch, steps, width, levels)));
         NDArray[] arrays = Tensors.fromJava(manager, shape, parts.toArray(new float[0][]));
         NDArray spikeArray = arrays[0];
         NDArray slopeArray = arrays[1];
-        int next = 2;
-        // u[t] = x[t]/tau (+ (x[t] - v[t-1]) d(1/tau) + (1 - 1/tau) dv[t-1]/dtheta dtheta)
-        NDArray u = x.mul(Tensors.scalar(manager, invTau));
-        if (vPrev != null) {
-            NDArray drive = x.stopGradient().sub(arrays[next++]);
-            u = u.add(drive.mul(Tensors.local(logitArray.getNDArrayInternal().sigmoid(), manager)));
+        NDArray gateArray = arrays[2];
+        int next = 3;
+        NDArray y;
+        if (trace.vPrev == null && trace.thetaGate == null) {
+            // fixed tau and threshold: z = scan(gate, x) / tau, the 1/tau folded into the slope
+            y = slopeArray.mul(LinearScan.scan(gateArray, x));
+        } else {
+            // u[t] = x[t]/tau + (x[t] - v[t-1]) d(1/tau) + (1 - 1/tau) dv[t-1]/dtheta dtheta
+            NDArray u = x.mul(Tensors.scalar(manager, invTau));
+            if (trace.vPrev != null) {
+                NDArray drive = x.stopGradient().sub(arrays[next++]);
+                u = u.add(drive.mul(Tensors.local(logitArray.getNDArrayInternal().sigmoid(), manager)));
+            }
+            if (trace.thetaGate != null) {
+                u = u.add(arrays[next++].mul(thetaArray));
+            }
+            NDArray z = LinearScan.scan(gateArray, u);
+            y = slopeArray.mul(thetaArray == null ? z : z.sub(thetaArray));
         }
-        if (thetaGate != null) {
-            u = u.add(arrays[next++].mul(thetaArray));
-        }
-        NDArray z = LinearScan.scan(Arrays.copyOfRange(arrays, next, arrays.length), u);
-        NDArray y = slopeArray.mul(thetaArray == null ? z : z.sub(thetaArray));
         return new NDList(straightThrough(spikeArray, y), vLast);
+    }
+
+    /** The values of one forward pass, row-major {@code [B, T, N]}, and what the backward needs. */
+    private static final class Trace {
+        final float[] in;
+        final float[] v;
+        final float[] spikes;
+        final float[] slope; // g(h - theta)
+        final float[] gate; // (1 - 1/tau) dv/dh of the previous step
+        final float[] vPrev; // the membrane before each step (learnable tau)
+        final float[] thetaGate; // (1 - 1/tau) dv/dtheta of the previous step (learnable threshold)
+
+        Trace(float[] in, float[] v0, boolean grad, boolean learnTau, boolean learnTheta) {
+            this.in = in;
+            this.v = v0;
+            spikes = new float[in.length];
+            slope = grad ? new float[in.length] : null;
+            gate = grad ? new float[in.length] : null;
+            vPrev = grad && learnTau ? new float[in.length] : null;
+            thetaGate = grad && learnTheta ? new float[in.length] : null;
+        }
+    }
+
+    /** Runs the dynamics of batch row {@code b} over all steps, in the reference's float order. */
+    private void simulate(Trace tr, int b, int steps, int width, float theta, float invTau, float keep, boolean divide) {
+        float[] in = tr.in;
+        float[] v = tr.v;
+        boolean grad = tr.slope != null;
+        int vBase = b * width;
+        for (int t = 0; t < steps; t++) {
+            int base = (b * steps + t) * width;
+            for (int n = 0; n < width; n++) {
+                int i = base + n;
+                float vi = v[vBase + n];
+                float h = divide ? vi + (in[i] - vi) / tau : vi + (in[i] - vi) * invTau;
+                boolean fire = h >= theta;
+                float s = fire ? 1f : 0f;
+                tr.spikes[i] = s;
+                v[vBase + n] = resetMode == ResetMode.HARD ? (fire ? resetPotential : h) : h - theta * s;
+                if (!grad) {
+                    continue;
+                }
+                float g = surrogate.derivative(h - theta);
+                tr.slope[i] = g;
+                if (tr.vPrev != null) {
+                    tr.vPrev[i] = vi;
+                }
+                if (t + 1 < steps) {
+                    float dvdh;
+                    float dvdTheta;
+                    if (resetMode == ResetMode.HARD) {
+                        dvdh = detachReset ? 1f - s : (1f - s) + (resetPotential - h) * g;
+                        dvdTheta = detachReset ? 0f : (h - resetPotential) * g;
+                    } else {
+                        dvdh = detachReset ? 1f : 1f - theta * g;
+                        dvdTheta = detachReset ? -s : -s + theta * g;
+                    }
+                    tr.gate[i + width] = keep * dvdh;
+                    if (tr.thetaGate != null) {
+                        tr.thetaGate[i + width] = keep * dvdTheta;
+                    }
+                }
+            }
+        }
     }
 
     private static double sigmoid(double x) {

@@ -1,7 +1,10 @@
 package ai.spikegpt.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Evaluates a first-order linear recurrence along the time axis with whole-tensor operations:
@@ -10,148 +13,84 @@ import ai.djl.ndarray.index.NDIndex;
  *   z[t] = g[t] * z[t-1] + u[t],     z[-1] = 0,   t = 0 .. T-1   (time on axis 1)
  * </pre>
  *
- * <p>It is the doubling (Hillis–Steele) scan over the associative pairs {@code (g, u)}: at step
- * {@code d = 1, 2, 4, ...}
+ * with constant gates {@code g} (no gradient flows into them) and a differentiable input {@code
+ * u}. Autograd differentiates through it, giving the exact gradient {@code dL/du}, itself the
+ * reverse recurrence.
  *
- * <pre>
- *   z[t] += G_d[t] * z[t-d]       G_d[t] = g[t] g[t-1] ... g[t-d+1]      (t >= d)
- * </pre>
- *
- * after which every {@code z[t]} holds the contributions of the last {@code 2d} inputs. It costs
- * {@code ceil(log2 T)} steps of two native operations each, instead of T steps of a sequential
- * loop: that is what makes the LIF and WKV recurrences trainable through DJL's autograd at T =
- * 1024 (per-op JNI calls cost microseconds). With constant gates the updates are done in place on
- * slices, so a step allocates one temporary; autograd differentiates through every step, giving the
- * exact gradient. (Two DJL facts shape this: {@code duplicate()} copies without gradient, and
- * {@code hasGradient()} is false for intermediate results, so the caller says which kind of gates
- * it has by choosing the method.)
+ * <p>How (a chunked scan): time is cut into chunks of {@value #CHUNK} steps. Inside every chunk the
+ * recurrence runs step by step, but on all chunks at once: {@value #CHUNK} small operations on
+ * {@code [B, T/CHUNK, ...]} slices, however long the sequence. The chunk ends are then carried
+ * across chunks by the same scan applied to the {@code T/CHUNK} chunk ends (recursively), and every
+ * position adds its chunk's carried-in state times the cumulative product of its gates. The number
+ * of native calls grows with {@code log T}, not T (per-op JNI calls cost microseconds, see
+ * DJL-NOTES), and the memory traffic is a few passes over {@code u}, which matters more than the
+ * call count on a 2-core machine.
  */
 public final class LinearScan {
+
+    /** The chunk length: the number of sequential steps per level. */
+    public static final int CHUNK = 16;
 
     private LinearScan() {}
 
     /**
-     * Runs the scan with gates that carry gradients (e.g. WKV's decay, a function of a trained
-     * parameter).
+     * Runs the recurrence.
      *
-     * @param g the gates, broadcastable to {@code u} on every axis but time; {@code g[:, 0]} is
-     *     never used
-     * @param u the inputs, time on axis 1
+     * @param g the gates {@code [B, T, ...]}, broadcastable to {@code u}; constants (no gradient);
+     *     {@code g[:, 0]} is never used
+     * @param u the inputs {@code [B, T, ...]}
      * @return {@code z}, the shape of {@code u}
      */
     public static NDArray scan(NDArray g, NDArray u) {
-        long steps = u.getShape().get(1);
-        // gates[:, i] holds G_d at time offset + i
-        NDArray gates = g;
-        long offset = 0;
-        for (long d = 1; d < steps; d *= 2) {
-            NDArray current = gates.get(time(d - offset, steps - offset));
-            u = update(u, current, d, steps, false);
-            if (2 * d < steps) {
-                // G_2d[t] = G_d[t] * G_d[t-d], kept for t >= 2d only
-                NDArray later = gates.get(time(2 * d - offset, steps - offset));
-                NDArray earlier = gates.get(time(d - offset, steps - offset - d));
-                gates = later.mul(earlier);
-                offset = 2 * d;
-            }
+        Shape shape = u.getShape();
+        long steps = shape.get(1);
+        if (steps == 1) {
+            return u;
         }
-        return u;
+        int chunk = (int) Math.min(CHUNK, steps);
+        long chunks = (steps + chunk - 1) / chunk;
+        long padded = chunks * chunk;
+        if (padded != steps) {
+            // zero inputs and gates after the end change nothing before it
+            u = padTime(u, padded - steps);
+            g = padTime(g, padded - steps);
+        }
+        NDArray uc = u.reshape(chunked(u.getShape(), chunks, chunk));
+        NDArray gc = g.reshape(chunked(g.getShape(), chunks, chunk));
+
+        // 1. the recurrence inside every chunk, from a zero state, one step at a time
+        NDList inputs = uc.split(chunk, 2);
+        NDList gates = gc.split(chunk, 2);
+        NDList local = new NDList(chunk);
+        NDArray z = inputs.get(0);
+        local.add(z);
+        for (int k = 1; k < chunk; k++) {
+            z = gates.get(k).mul(z).add(inputs.get(k));
+            local.add(z);
+        }
+        NDArray result = NDArrays.concat(local, 2);
+
+        // 2. carry the state across chunks: the state at the end of chunk n is
+        //    ends[n] + carry[n] * end state of chunk n-1, a recurrence over chunks
+        if (chunks > 1) {
+            NDArray cumulative = gc.cumProd(2); // gate products from each chunk's start
+            NDArray carryGates = cumulative.get(new NDIndex(":, :, {}:", chunk - 1));
+            NDArray ends = scan(carryGates.squeeze(2), z.squeeze(2)).expandDims(2);
+            NDArray previous = Tensors.shiftTime(ends, 1);
+            result = result.add(cumulative.mul(previous));
+        }
+        result = result.reshape(u.getShape());
+        return padded == steps ? result : result.get(new NDIndex().addAllDim().addSliceDim(0, steps));
     }
 
-    /**
-     * Runs the scan with gates known ahead as constants: {@code levelGates[k]} is {@code G_d} for
-     * {@code d = 2^k} (see {@link #levelGates}), e.g. a LIF's BPTT coefficients.
-     *
-     * @param levelGates the gate products per step, each shaped like {@code u} (no gradient)
-     * @param u the inputs, time on axis 1; updated in place, so pass a fresh array
-     * @return {@code z}, the shape of {@code u}
-     */
-    public static NDArray scan(NDArray[] levelGates, NDArray u) {
-        long steps = u.getShape().get(1);
-        long d = 1;
-        for (NDArray gates : levelGates) {
-            if (d >= steps) {
-                break;
-            }
-            u = update(u, gates.get(time(d, steps)), d, steps, true);
-            d *= 2;
-        }
-        return u;
+    private static Shape chunked(Shape shape, long chunks, int chunk) {
+        return new Shape(shape.get(0), chunks, chunk).addAll(shape.slice(2));
     }
 
-    /**
-     * Adds {@code gates * z[:, :T-d]} to {@code z[:, d:]}. With constant gates this is done in
-     * place (autograd saves only the gates); with trainable gates autograd keeps the past values for
-     * the gates' gradient, so {@code z} must not be overwritten and a new array is returned.
-     */
-    private static NDArray update(NDArray z, NDArray gates, long d, long steps, boolean constantGates) {
-        NDArray contribution = gates.mul(z.get(time(0, steps - d)));
-        if (constantGates) {
-            z.get(time(d, steps)).addi(contribution);
-            return z;
-        }
-        return z.get(time(0, d)).concat(z.get(time(d, steps)).add(contribution), 1);
-    }
-
-    private static NDIndex time(long from, long to) {
-        return new NDIndex().addAllDim().addSliceDim(from, to);
-    }
-
-    /**
-     * Computes the gate products of every scan step on the Java side: {@code out[k]} is {@code
-     * G_d} with {@code d = 2^k}, for row-major {@code [B, T, N]} gates.
-     *
-     * @param gate the gates {@code g[b, t, n]}
-     * @param batch B
-     * @param steps T
-     * @param width N
-     * @param levels how many steps to prepare
-     * @return the products, {@code levels} arrays of the gates' size
-     */
-    public static float[][] levelGates(float[] gate, int batch, int steps, int width, int levels) {
-        float[][] out = new float[levels][];
-        if (levels == 0) {
-            return out;
-        }
-        out[0] = gate;
-        int d = 1;
-        for (int k = 1; k < levels; k++) {
-            float[] prev = out[k - 1];
-            float[] next = new float[gate.length];
-            int shift = d * width;
-            for (int b = 0; b < batch; b++) {
-                int base = b * steps * width;
-                for (int i = shift; i < steps * width; i++) {
-                    next[base + i] = prev[base + i] * prev[base + i - shift];
-                }
-            }
-            out[k] = next;
-            d *= 2;
-        }
-        return out;
-    }
-
-    /**
-     * Returns how many doubling steps cover a recurrence of {@code steps} positions whose gates
-     * are bounded by {@code maxGate} in absolute value, dropping contributions below {@code
-     * tolerance} relative size (they are below float precision for tolerance 1e-10).
-     *
-     * @param steps T
-     * @param maxGate the largest absolute gate value
-     * @param tolerance the negligible relative contribution
-     * @return the number of doubling steps
-     */
-    public static int levels(int steps, double maxGate, double tolerance) {
-        long span = steps;
-        if (maxGate < 1.0 && maxGate > 0.0) {
-            span = Math.min(span, (long) Math.ceil(Math.log(tolerance) / Math.log(maxGate)) + 1);
-        } else if (maxGate <= 0.0) {
-            span = 1;
-        }
-        int levels = 0;
-        for (long d = 1; d < span; d *= 2) {
-            levels++;
-        }
-        return levels;
+    private static NDArray padTime(NDArray x, long extra) {
+        int dims = x.getShape().dimension();
+        long[] padding = new long[2 * (dims - 1)];
+        padding[padding.length - 1] = extra; // (before, after) pairs from the last axis back; axis 1 is last
+        return x.pad(new Shape(padding), 0);
     }
 }

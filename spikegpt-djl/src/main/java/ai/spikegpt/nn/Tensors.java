@@ -59,12 +59,13 @@ public final class Tensors {
         for (float[] p : parts) {
             floats.put(p);
         }
+        Shape packedShape = parts.length == 1 ? shape : new Shape(parts.length).addAll(shape);
         NDArray packed;
-        try (NDArray wrapped = manager.create(staging, new Shape(parts.length).addAll(shape), DataType.FLOAT32)) {
+        try (NDArray wrapped = manager.create(staging, packedShape, DataType.FLOAT32)) {
             packed = wrapped.duplicate();
         }
         if (parts.length == 1) {
-            return new NDArray[] {packed.reshape(shape)};
+            return new NDArray[] {packed};
         }
         NDArray[] out = new NDArray[parts.length];
         for (int i = 0; i < parts.length; i++) {

@@ -19,20 +19,21 @@ import ai.djl.ndarray.types.Shape;
  * <p>The state before token t is {@code (aa, bb, pp)}: numerator {@code aa e^pp}, denominator
  * {@code bb e^pp}, with the running exponent {@code pp[t+1] = max(pp[t] + w, k[t])} that keeps
  * every term at most 1 (the reference's stable recurrence; the empty state is {@code aa = bb = 0,
- * pp = -1e30}).
- *
- * <p>How it is computed: {@code pp} is a max-plus recurrence with no exponentials; it runs as a
- * Java loop and is treated as a constant. Given {@code pp}, {@code (aa, bb)} obey the linear
- * recurrence
+ * pp = -1e30}):
  *
  * <pre>
- *   aa[t+1] = e^{pp[t] + w - pp[t+1]} aa[t] + e^{k[t] - pp[t+1]} v[t]     (bb: v = 1)
+ *   out:    m = max(pp, u+k);  e1 = e^{pp-m};  e2 = e^{u+k-m};  wkv = (e1 aa + e2 v) / (e1 bb + e2)
+ *   update: m = max(pp+w, k);  g = e^{pp+w-m}; a = e^{k-m};    aa = g aa + a v;  bb = g bb + a;  pp = m
  * </pre>
  *
- * which {@link LinearScan} evaluates with differentiable native operations. Because {@code pp}
- * cancels between numerator and denominator, holding it constant leaves the gradient exact: the
- * whole operator is differentiated by autograd in O(log T) native calls, and its forward value
- * equals the sequential recurrence up to float rounding.
+ * <p>Two implementations of the same recurrence. Without gradients (inference, generation) it runs
+ * exactly as above in one Java loop: a few native calls whatever the length. With gradients
+ * (training), {@code pp} (a max-plus recurrence, no exponentials) runs in Java and is held
+ * constant, and {@code (aa, bb)} follow the linear recurrence {@code aa[t+1] = g[t] aa[t] + a[t]
+ * v[t]}, which {@link LinearScan} evaluates with differentiable native operations whose number
+ * grows with log T. Because {@code pp} cancels between numerator and denominator, holding it
+ * constant leaves the gradient exact; the decay gates are held constant too, and the decay's
+ * gradient enters through a zero-valued input term (see the code).
  */
 public final class Wkv {
 
@@ -54,16 +55,85 @@ public final class Wkv {
     /**
      * Runs WKV over a sequence from a given state.
      *
-     * @param w the decay {@code -exp(time_decay)}, {@code [C]}
+     * @param timeDecay the decay parameter, {@code w = -exp(time_decay)}, {@code [C]}
      * @param u the bonus {@code time_first}, {@code [C]}
      * @param k the keys {@code [B, T, C]}
      * @param v the values {@code [B, T, C]}
      * @param aa0 the numerator state, {@code [B, C]}, or null for the empty state
      * @param bb0 the denominator state, {@code [B, C]}, or null
      * @param pp0 the exponent state, {@code [B, C]}, or null
+     * @param differentiable whether gradients are wanted (training)
      * @return the output and the final state
      */
     public static Result forward(
+            NDArray timeDecay,
+            NDArray u,
+            NDArray k,
+            NDArray v,
+            NDArray aa0,
+            NDArray bb0,
+            NDArray pp0,
+            boolean differentiable) {
+        if (differentiable) {
+            NDArray w = Tensors.local(timeDecay.exp(), k.getManager()).neg();
+            return scan(w, u, k, v, aa0, bb0, pp0);
+        }
+        return recurrent(timeDecay, u, k, v, aa0, bb0, pp0);
+    }
+
+    /** The stable recurrence step by step in Java (no gradient). */
+    private static Result recurrent(
+            NDArray timeDecay, NDArray u, NDArray k, NDArray v, NDArray aa0, NDArray bb0, NDArray pp0) {
+        Shape shape = k.getShape();
+        int batch = Math.toIntExact(shape.get(0));
+        int steps = Math.toIntExact(shape.get(1));
+        int width = Math.toIntExact(shape.get(2));
+        float[] kf = k.toFloatArray();
+        float[] vf = v.toFloatArray();
+        float[] wf = timeDecay.toFloatArray();
+        for (int c = 0; c < wf.length; c++) {
+            wf[c] = -(float) Math.exp(wf[c]);
+        }
+        float[] uf = u.toFloatArray();
+        float[] aa = aa0 == null ? new float[batch * width] : aa0.toFloatArray();
+        float[] bb = bb0 == null ? new float[batch * width] : bb0.toFloatArray();
+        float[] pp = pp0 == null ? filled(batch * width, EMPTY_EXPONENT) : pp0.toFloatArray();
+        float[] y = new float[kf.length];
+        Parallel.rows(batch, (long) steps * width, b -> {
+            for (int t = 0; t < steps; t++) {
+                int base = (b * steps + t) * width;
+                for (int c = 0; c < width; c++) {
+                    int s = b * width + c;
+                    float kt = kf[base + c];
+                    float vt = vf[base + c];
+                    float uk = uf[c] + kt;
+                    float m = Math.max(pp[s], uk);
+                    float e1 = (float) Math.exp(pp[s] - m);
+                    float e2 = (float) Math.exp(uk - m);
+                    y[base + c] = (e1 * aa[s] + e2 * vt) / (e1 * bb[s] + e2);
+                    float pw = pp[s] + wf[c];
+                    float m2 = Math.max(pw, kt);
+                    float g = (float) Math.exp(pw - m2);
+                    float a = (float) Math.exp(kt - m2);
+                    aa[s] = g * aa[s] + a * vt;
+                    bb[s] = g * bb[s] + a;
+                    pp[s] = m2;
+                }
+            }
+        });
+        NDManager manager = k.getManager();
+        NDArray[] state = Tensors.fromJava(manager, new Shape(batch, width), aa, bb, pp);
+        return new Result(Tensors.fromJava(manager, y, shape), state[0], state[1], state[2]);
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, value);
+        return a;
+    }
+
+    /** The differentiable form: pp in Java, (aa, bb) by a differentiable linear scan. */
+    private static Result scan(
             NDArray w, NDArray u, NDArray k, NDArray v, NDArray aa0, NDArray bb0, NDArray pp0) {
         Shape shape = k.getShape();
         int batch = Math.toIntExact(shape.get(0));
@@ -71,7 +141,7 @@ public final class Wkv {
         int width = Math.toIntExact(shape.get(2));
         NDManager manager = k.getManager();
 
-        // 1. the running exponent pp (before each token, and after the last) and the output's
+        // 1. the running exponent pp before each token and after the last, and the output's
         //    exponent m = max(pp, u + k), in the reference's float32 operation order
         float[] kf = k.toFloatArray();
         float[] wf = w.toFloatArray();
@@ -79,35 +149,55 @@ public final class Wkv {
         float[] p0 = pp0 == null ? null : pp0.toFloatArray();
         float[] p = new float[batch * (steps + 1) * width];
         float[] m = new float[batch * steps * width];
-        for (int b = 0; b < batch; b++) {
+        Parallel.rows(batch, (long) steps * width, b -> {
+            float[] pc = new float[width];
             for (int c = 0; c < width; c++) {
-                float pc = p0 == null ? EMPTY_EXPONENT : p0[b * width + c];
-                p[b * (steps + 1) * width + c] = pc;
-                for (int t = 0; t < steps; t++) {
-                    float kt = kf[(b * steps + t) * width + c];
-                    m[(b * steps + t) * width + c] = Math.max(pc, uf[c] + kt);
-                    pc = Math.max(pc + wf[c], kt);
-                    p[(b * (steps + 1) + t + 1) * width + c] = pc;
+                pc[c] = p0 == null ? EMPTY_EXPONENT : p0[b * width + c];
+            }
+            System.arraycopy(pc, 0, p, b * (steps + 1) * width, width);
+            for (int t = 0; t < steps; t++) {
+                int in = (b * steps + t) * width;
+                int out = (b * (steps + 1) + t + 1) * width;
+                for (int c = 0; c < width; c++) {
+                    float kt = kf[in + c];
+                    m[in + c] = Math.max(pc[c], uf[c] + kt);
+                    pc[c] = Math.max(pc[c] + wf[c], kt);
+                    p[out + c] = pc[c];
                 }
             }
-        }
+        });
         NDArray pAll = Tensors.fromJava(manager, p, new Shape(batch, steps + 1, width));
         NDArray pBefore = pAll.get(new NDIndex().addAllDim().addSliceDim(0, steps));
         NDArray pAfter = pAll.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1));
         NDArray mArray = Tensors.fromJava(manager, m, shape);
 
-        // 2. (aa, bb) by a linear scan over positions 0..T; position 0 holds the initial state
-        NDArray decay = pBefore.add(w).sub(pAfter).exp(); // e^{pp[t] + w - pp[t+1]}
-        NDArray admit = k.sub(pAfter).exp(); // e^{k[t] - pp[t+1]}
-        NDArray first =
-                aa0 == null
-                        ? manager.zeros(new Shape(batch, 1, 2, width))
-                        : NDArrays.stack(new NDList(aa0, bb0), 1).expandDims(1);
-        NDArray inputs =
-                first.concat(NDArrays.stack(new NDList(admit.mul(v), admit), 2), 1); // [B, T+1, 2, C]
-        NDArray gates = manager.zeros(new Shape(batch, 1, width)).concat(decay, 1).expandDims(2);
-        NDArray state = LinearScan.scan(gates, inputs);
-        NDArray before = state.get(new NDIndex().addAllDim().addSliceDim(0, steps)); // [B, T, 2, C]
+        // 2. the state after each token: a linear recurrence with gates g = e^{pp[t] + w - pp[t+1]}
+        //    and inputs e^{k[t] - pp[t+1]} (v[t], 1). The gates are held constant (cheaper to
+        //    differentiate); w gets its gradient through a zero-valued input term instead: since
+        //    dz[t] = g[t] dz[t-1] + g[t] z[t-1] dw + ..., adding g[t] z[t-1] (w - stop(w)) to the
+        //    input restores the exact dz/dw. z[t-1] comes from a first pass without gradient.
+        NDArray wFixed = w.stopGradient();
+        NDArray gates = pBefore.add(wFixed).sub(pAfter).exp().expandDims(2); // [B, T, 1, C]
+        NDArray admit = k.sub(pAfter).exp();
+        NDArray inputs = NDArrays.stack(new NDList(admit.mul(v), admit), 2); // [B, T, 2, C]
+        NDArray first = null; // the carried-in state as position 0, with no gate into it
+        if (aa0 != null) {
+            first = Tensors.local(NDArrays.stack(new NDList(aa0, bb0), 1), manager).expandDims(1);
+            gates = manager.zeros(new Shape(batch, 1, 1, width)).concat(gates, 1);
+            inputs = first.concat(inputs, 1);
+        }
+        NDArray values = LinearScan.scan(gates, inputs.stopGradient());
+        NDArray carried = Tensors.shiftTime(values, 1).mul(gates); // g[t] z[t-1], constant
+        NDArray all = LinearScan.scan(gates, inputs.add(carried.mul(w.sub(wFixed))));
+        NDArray before; // the state before each token [B, T, 2, C]
+        NDArray last; // the state after the last token [B, 2, C]
+        if (aa0 == null) {
+            before = Tensors.shiftTime(all, 1);
+            last = all.get(new NDIndex(":, {}", steps - 1));
+        } else {
+            before = all.get(new NDIndex().addAllDim().addSliceDim(0, steps));
+            last = all.get(new NDIndex(":, {}", steps));
+        }
         NDArray aa = before.get(new NDIndex(":, :, 0"));
         NDArray bb = before.get(new NDIndex(":, :, 1"));
 
@@ -115,12 +205,7 @@ public final class Wkv {
         NDArray e1 = pBefore.sub(mArray).exp();
         NDArray e2 = k.add(u).sub(mArray).exp();
         NDArray y = e1.mul(aa).add(e2.mul(v)).div(e1.mul(bb).add(e2));
-
-        NDArray last = state.get(new NDIndex(":, {}", steps)); // [B, 2, C]
         return new Result(
-                y,
-                last.get(new NDIndex(":, 0")),
-                last.get(new NDIndex(":, 1")),
-                pAll.get(new NDIndex(":, {}", steps)));
+                y, last.get(new NDIndex(":, 0")), last.get(new NDIndex(":, 1")), pAll.get(new NDIndex(":, {}", steps)));
     }
 }

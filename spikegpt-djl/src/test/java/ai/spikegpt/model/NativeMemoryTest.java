@@ -39,11 +39,16 @@ class NativeMemoryTest {
             classifier.initialize(manager, DataType.FLOAT32, new Shape(2, 6));
             SpikeGptModel model = classifier.getModel();
             ParameterStore ps = new ParameterStore(manager, false);
+            // a caller-owned state that lives as long as the model, e.g. a chat session's
+            SpikeGptState longLived = SpikeGptState.zeros(manager, config, 2);
             int[] counts = new int[4];
             for (int round = 0; round < 4; round++) {
                 try (NDManager call = manager.newSubManager()) {
                     NDArray tokens = call.randomInteger(0, 30, new Shape(2, 6), DataType.INT64);
-                    model.forward(ps, tokens, SpikeGptState.zeros(call, config, 2), false, null);
+                    model.forward(ps, tokens, longLived, false, null);
+                    try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                        model.forward(ps, tokens, longLived, true, null); // training from a state
+                    }
                     classifier.classify(ps, tokens, call.ones(new Shape(2, 6)), false);
                     try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
                         NDArray logits = model.forward(ps, tokens, null, true, null).logits();
