@@ -51,6 +51,9 @@ import picocli.CommandLine.Option;
  * greedy, batch 1, one token per step with the carried state. Each (configuration, mode) runs in its
  * own JVM so that the peak RSS is its own; each figure is the median of the timed runs after the
  * warm-up runs, and a run during which other processes used more than 0.25 cores is repeated.
+ * With {@code --reference}, DJL and reference processes alternate for {@code --rounds} rounds, so
+ * that drifting machine load affects both alike, and both run in the same environment (by
+ * default the reference's own tuning: {@code OMP_WAIT_POLICY=PASSIVE} and glibc malloc knobs).
  */
 @Command(
         name = "bench",
@@ -99,6 +102,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-env-tuning", description = "do not set OMP_WAIT_POLICY=PASSIVE and the malloc knobs")
     boolean noEnvTuning;
 
+    @Option(names = "--env", description = "an extra environment setting for both implementations, KEY=VALUE (repeatable)")
+    List<String> extraEnv = new ArrayList<>();
+
+    @Option(names = "--rounds", defaultValue = "2", description = "alternating rounds per measurement (default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Option(names = "--json", description = "also write all results to this JSON file")
     Path json;
 
@@ -120,15 +129,25 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         List<JsonObject> ours = new ArrayList<>();
+        List<JsonObject> ref = new ArrayList<>();
+        Path script = reference ? referenceScript() : null;
         for (String n : names) {
             for (String m : modes) {
-                System.err.printf("DJL: config %s, %s ...%n", n, m);
-                ours.add(runWorker(n, m));
+                List<JsonObject> mine = new ArrayList<>();
+                List<JsonObject> theirs = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    System.err.printf("config %s, %s, round %d/%d: DJL ...%n", n, m, round, rounds);
+                    mine.add(runWorker(n, m));
+                    if (script != null) {
+                        System.err.printf("config %s, %s, round %d/%d: reference ...%n", n, m, round, rounds);
+                        theirs.add(runReference(script, n, m));
+                    }
+                }
+                ours.add(combine(mine));
+                if (script != null) {
+                    ref.add(combine(theirs));
+                }
             }
-        }
-        List<JsonObject> ref = new ArrayList<>();
-        if (reference) {
-            ref = runReference(names, modes);
         }
         printTable(ours, ref);
         if (json != null) {
@@ -155,6 +174,13 @@ final class BenchCommand implements Callable<Integer> {
         if (!noEnvTuning) {
             pb.environment().putAll(TUNED_ENV);
         }
+        for (String kv : extraEnv) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--env takes KEY=VALUE, got " + kv);
+            }
+            pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
         Process p = pb.start();
         JsonObject result = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -172,7 +198,7 @@ final class BenchCommand implements Callable<Integer> {
         return result;
     }
 
-    private List<JsonObject> runReference(List<String> names, List<String> modes) throws IOException, InterruptedException {
+    private Path referenceScript() {
         Path dir = shared != null ? shared : Paths.get(System.getenv().getOrDefault("SPIKEGPT_SHARED", "../shared"));
         Path script = dir.resolve("reference/bench_ref.py");
         if (!Files.isRegularFile(script)) {
@@ -181,16 +207,36 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isExecutable(Paths.get("/usr/bin/python3"))) {
             throw new IllegalStateException("--reference needs /usr/bin/python3 with Debian's python3-torch");
         }
-        List<JsonObject> out = new ArrayList<>();
-        for (String n : names) {
-            for (String m : modes) {
-                System.err.printf("reference: config %s, %s ...%n", n, m);
-                List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--worker", "--only", n,
-                        "--mode", m, "--threads", Integer.toString(threads), "--runs", Integer.toString(runs),
-                        "--warmup", Integer.toString(warmup)));
-                out.add(runForResult(cmd, "bench_ref.py"));
-            }
+        return script;
+    }
+
+    private JsonObject runReference(Path script, String name, String workerMode) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--worker", "--only", name,
+                "--mode", workerMode, "--threads", Integer.toString(threads), "--runs", Integer.toString(runs),
+                "--warmup", Integer.toString(warmup)));
+        return runForResult(cmd, "bench_ref.py");
+    }
+
+    /**
+     * Merges the rounds of one measurement: the median over all timed runs, the largest peak RSS.
+     */
+    private static JsonObject combine(List<JsonObject> results) {
+        JsonObject first = results.get(0);
+        String mode = first.get("mode").getAsString();
+        String key = first.has("run_s") ? "run_s" : "step_s";
+        int[] config = CONFIGS.get(first.get("config").getAsString());
+        double unit = "train".equals(mode) ? config[4] * config[3] : first.get("gen_tokens").getAsDouble();
+        List<Double> times = new ArrayList<>();
+        double rss = 0;
+        for (JsonObject r : results) {
+            r.getAsJsonArray(key).forEach(t -> times.add(t.getAsDouble()));
+            rss = Math.max(rss, r.get("peak_rss_mb").getAsDouble());
         }
+        JsonObject out = first.deepCopy();
+        out.addProperty("tokens_per_s", unit / Worker.median(times));
+        out.addProperty("peak_rss_mb", rss);
+        out.add("all_run_s", new Gson().toJsonTree(times));
+        out.addProperty("rounds", results.size());
         return out;
     }
 
@@ -353,7 +399,7 @@ final class BenchCommand implements Callable<Integer> {
             times.add(Math.round(meter.wall * 1000) / 1000.0);
         }
 
-        private static double median(List<Double> values) {
+        static double median(List<Double> values) {
             if (values.isEmpty()) {
                 throw new IllegalStateException("every run was disturbed by other processes: retry on a quieter machine");
             }

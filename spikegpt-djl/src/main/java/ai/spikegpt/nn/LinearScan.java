@@ -42,45 +42,81 @@ public final class LinearScan {
      * @return {@code z}, the shape of {@code u}
      */
     public static NDArray scan(NDArray g, NDArray u) {
-        Shape shape = u.getShape();
-        long steps = shape.get(1);
-        if (steps == 1) {
-            return u;
-        }
-        int chunk = (int) Math.min(CHUNK, steps);
-        long chunks = (steps + chunk - 1) / chunk;
-        long padded = chunks * chunk;
-        if (padded != steps) {
-            // zero inputs and gates after the end change nothing before it
-            u = padTime(u, padded - steps);
-            g = padTime(g, padded - steps);
-        }
-        NDArray uc = u.reshape(chunked(u.getShape(), chunks, chunk));
-        NDArray gc = g.reshape(chunked(g.getShape(), chunks, chunk));
+        return new Gates(g).apply(u);
+    }
 
-        // 1. the recurrence inside every chunk, from a zero state, one step at a time
-        NDList inputs = uc.split(chunk, 2);
-        NDList gates = gc.split(chunk, 2);
-        NDList local = new NDList(chunk);
-        NDArray z = inputs.get(0);
-        local.add(z);
-        for (int k = 1; k < chunk; k++) {
-            z = gates.get(k).mul(z).add(inputs.get(k));
+    /**
+     * Gates prepared once (chunked, with their cumulative products) to run several recurrences
+     * with the same gates.
+     */
+    public static final class Gates {
+        private final long steps;
+        private final int chunk;
+        private final long chunks;
+        private final NDList pieces;
+        private final NDArray cumulative;
+        private final Gates carry;
+
+        /**
+         * @param g the gates {@code [B, T, ...]}; constants; {@code g[:, 0]} is never used
+         */
+        public Gates(NDArray g) {
+            steps = g.getShape().get(1);
+            chunk = (int) Math.min(CHUNK, steps);
+            chunks = (steps + chunk - 1) / chunk;
+            if (steps == 1) {
+                pieces = null;
+                cumulative = null;
+                carry = null;
+                return;
+            }
+            NDArray gc = padTime(g, chunks * chunk - steps).reshape(chunked(g.getShape(), chunks, chunk));
+            pieces = gc.split(chunk, 2);
+            if (chunks > 1) {
+                cumulative = gc.cumProd(2); // gate products from each chunk's start
+                carry = new Gates(cumulative.get(new NDIndex(":, :, {}:", chunk - 1)).squeeze(2));
+            } else {
+                cumulative = null;
+                carry = null;
+            }
+        }
+
+        /**
+         * Runs the recurrence over inputs.
+         *
+         * @param u the inputs {@code [B, T, ...]}, the gates broadcastable to them
+         * @return {@code z}, the shape of {@code u}
+         */
+        public NDArray apply(NDArray u) {
+            if (u.getShape().get(1) != steps) {
+                throw new IllegalArgumentException("inputs have " + u.getShape().get(1) + " steps, the gates " + steps);
+            }
+            if (steps == 1) {
+                return u;
+            }
+            Shape shape = u.getShape();
+            NDArray uc = padTime(u, chunks * chunk - steps).reshape(chunked(shape, chunks, chunk));
+
+            // 1. the recurrence inside every chunk, from a zero state, one step at a time
+            NDList inputs = uc.split(chunk, 2);
+            NDList local = new NDList(chunk);
+            NDArray z = inputs.get(0);
             local.add(z);
-        }
-        NDArray result = NDArrays.concat(local, 2);
+            for (int k = 1; k < chunk; k++) {
+                z = pieces.get(k).mul(z).add(inputs.get(k));
+                local.add(z);
+            }
+            NDArray result = NDArrays.concat(local, 2);
 
-        // 2. carry the state across chunks: the state at the end of chunk n is
-        //    ends[n] + carry[n] * end state of chunk n-1, a recurrence over chunks
-        if (chunks > 1) {
-            NDArray cumulative = gc.cumProd(2); // gate products from each chunk's start
-            NDArray carryGates = cumulative.get(new NDIndex(":, :, {}:", chunk - 1));
-            NDArray ends = scan(carryGates.squeeze(2), z.squeeze(2)).expandDims(2);
-            NDArray previous = Tensors.shiftTime(ends, 1);
-            result = result.add(cumulative.mul(previous));
+            // 2. carry the state across chunks: the state at the end of chunk n is
+            //    ends[n] + carry[n] * end state of chunk n-1, a recurrence over chunks
+            if (carry != null) {
+                NDArray ends = carry.apply(z.squeeze(2)).expandDims(2);
+                result = result.add(cumulative.mul(Tensors.shiftTime(ends, 1)));
+            }
+            result = result.reshape(new Shape(shape.get(0), chunks * chunk).addAll(shape.slice(2)));
+            return chunks * chunk == steps ? result : result.get(new NDIndex().addAllDim().addSliceDim(0, steps));
         }
-        result = result.reshape(u.getShape());
-        return padded == steps ? result : result.get(new NDIndex().addAllDim().addSliceDim(0, steps));
     }
 
     private static Shape chunked(Shape shape, long chunks, int chunk) {
@@ -88,9 +124,13 @@ public final class LinearScan {
     }
 
     private static NDArray padTime(NDArray x, long extra) {
+        if (extra == 0) {
+            return x;
+        }
+        // zero inputs and gates after the end change nothing before it
         int dims = x.getShape().dimension();
         long[] padding = new long[2 * (dims - 1)];
-        padding[padding.length - 1] = extra; // (before, after) pairs from the last axis back; axis 1 is last
+        padding[padding.length - 1] = extra; // (before, after) pairs from the last axis back
         return x.pad(new Shape(padding), 0);
     }
 }

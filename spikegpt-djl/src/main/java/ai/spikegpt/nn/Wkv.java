@@ -186,9 +186,11 @@ public final class Wkv {
             gates = manager.zeros(new Shape(batch, 1, 1, width)).concat(gates, 1);
             inputs = first.concat(inputs, 1);
         }
-        NDArray values = LinearScan.scan(gates, inputs.stopGradient());
-        NDArray carried = Tensors.shiftTime(values, 1).mul(gates); // g[t] z[t-1], constant
-        NDArray all = LinearScan.scan(gates, inputs.add(carried.mul(w.sub(wFixed))));
+        LinearScan.Gates scan = new LinearScan.Gates(gates);
+        NDArray fixedInputs = inputs.stopGradient();
+        // g[t] z[t-1], from the values (a subtraction z[t] - u[t] would lose precision)
+        NDArray carried = Tensors.shiftTime(scan.apply(fixedInputs), 1).mul(gates);
+        NDArray all = scan.apply(inputs.add(carried.mul(w.sub(wFixed))));
         NDArray before; // the state before each token [B, T, 2, C]
         NDArray last; // the state after the last token [B, 2, C]
         if (aa0 == null) {
