@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import ai.spikegpt.nn.HeavisideNeuron;
 import ai.spikegpt.nn.LifNeuron;
 import ai.spikegpt.nn.SpikingNeuron;
+import ai.spikegpt.nn.Tensors;
 
 /**
  * One SpikeGPT block: a spiking RWKV and a spiking receptance FFN, each followed by a spiking
@@ -42,6 +43,8 @@ public final class SpikeGptBlock extends AbstractBlock {
     final SpikingNeuron neuron2;
     private final Dropout dropout;
     private final int channels;
+    private final float outputScale; // the original RNN's rescaling: 1 / 2^(layer / rescale_every)
+    private final boolean halveAfter; // and x / 2 after every rescale_every-th block
 
     /**
      * @param config the model configuration
@@ -63,6 +66,9 @@ public final class SpikeGptBlock extends AbstractBlock {
         neuron1 = config.getVariant().spiking() ? addChildBlock("lif1", newNeuron(config)) : null;
         neuron2 = config.getVariant().spiking() ? addChildBlock("lif2", newNeuron(config)) : null;
         dropout = config.getDropout() > 0 ? Dropout.builder().optRate(config.getDropout()).build() : null;
+        int every = config.getRescaleEvery();
+        outputScale = every > 0 ? (float) Math.pow(2, -(layer / every)) : 1f;
+        halveAfter = every > 0 && (layer + 1) % every == 0;
     }
 
     static LayerNorm layerNorm(SpikeGptConfig config) {
@@ -111,12 +117,15 @@ public final class SpikeGptBlock extends AbstractBlock {
         }
         NDArray a = norm(ps, ln1, x, training);
         TimeMix.Output attOut = att.forward(ps, a, state, training);
-        NDList s1 = fire(ps, neuron1, attOut.out(), state == null ? null : state.lif1V(), training);
+        NDList s1 = fire(ps, neuron1, rescale(attOut.out()), state == null ? null : state.lif1V(), training);
         x = x.add(s1.get(0));
         NDArray f = norm(ps, ln2, x, training);
         ChannelMix.Output ffnOut = ffn.forward(ps, f, state, training);
-        NDList s2 = fire(ps, neuron2, ffnOut.out(), state == null ? null : state.lif2V(), training);
+        NDList s2 = fire(ps, neuron2, rescale(ffnOut.out()), state == null ? null : state.lif2V(), training);
         x = x.add(s2.get(0));
+        if (halveAfter) {
+            x = x.mul(Tensors.scalar(x.getManager(), 0.5f));
+        }
         if (recorder != null) {
             recorder.record(layer, "ln1", a.stopGradient());
             recorder.record(layer, "att", attOut.out().stopGradient());
@@ -141,6 +150,11 @@ public final class SpikeGptBlock extends AbstractBlock {
                         s2.get(1),
                         ffnOut.hiddenMembrane());
         return new Output(x, next);
+    }
+
+    /** The original RNN script's output scaling (identity unless rescale_every is set). */
+    private NDArray rescale(NDArray out) {
+        return outputScale == 1f ? out : out.mul(Tensors.scalar(out.getManager(), outputScale));
     }
 
     private static NDArray norm(ParameterStore ps, LayerNorm ln, NDArray x, boolean training) {

@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * names as the reference implementation: {@code vocab_size, n_embd, n_layer, ctx_len, ffn_mult,
  * tau, v_threshold, v_reset, alpha, dropout, ln_eps, n_classes}, plus this project's {@code
  * variant, surrogate, reset_mode, detach_reset, learnable_tau, learnable_threshold,
- * binary_embedding, labels, init}).
+ * binary_embedding, rescale_every, labels, init}).
  *
  * <p>Instances are immutable and always valid: {@link #builder()} and {@link #fromJson(String)}
  * check every value and reject unknown keys, naming the key and what to do.
@@ -60,6 +60,7 @@ public final class SpikeGptConfig {
     private boolean learnableThreshold;
     private float dropout = 0.03f;
     private float lnEps = 1e-5f;
+    private int rescaleEvery;
     private int nClasses;
     private List<String> labels;
     private InitConfig init = new InitConfig();
@@ -198,6 +199,9 @@ public final class SpikeGptConfig {
         }
         if (lnEps <= 0f) {
             throw invalid("ln_eps", lnEps, "must be > 0");
+        }
+        if (rescaleEvery < 0) {
+            throw invalid("rescale_every", rescaleEvery, "must be >= 0 (0 = off)");
         }
         if (nClasses < 0) {
             throw invalid("n_classes", nClasses, "must be >= 0 (0 = no classification head)");
@@ -384,6 +388,19 @@ public final class SpikeGptConfig {
     /** @return the LayerNorm epsilon */
     public float getLayerNormEps() {
         return lnEps;
+    }
+
+    /**
+     * Returns the layer-halving period of the original RNN script ({@code RWKV_RESCALE_LAYER}, 0 =
+     * off): block i's time-mix and channel-mix outputs are divided by {@code 2^(i / n)} and the
+     * residual stream is halved after every n-th block. It is an inference compatibility switch to
+     * reproduce the original {@code model_run.py}; it changes what a SpikeGPT computes (the LIF
+     * inputs are halved), so trained models leave it off.
+     *
+     * @return the period, 0 when off
+     */
+    public int getRescaleEvery() {
+        return rescaleEvery;
     }
 
     /** @return the number of classes of the classification head (0: none) */
@@ -583,6 +600,12 @@ public final class SpikeGptConfig {
         /** @param eps the LayerNorm epsilon @return this builder */
         public Builder optLayerNormEps(float eps) {
             c.lnEps = eps;
+            return this;
+        }
+
+        /** @param n the original RNN's layer-halving period (0 = off) @return this builder */
+        public Builder optRescaleEvery(int n) {
+            c.rescaleEvery = n;
             return this;
         }
 

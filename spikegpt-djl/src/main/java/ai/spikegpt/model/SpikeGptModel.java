@@ -55,6 +55,7 @@ public final class SpikeGptModel extends AbstractBlock {
     final List<SpikeGptBlock> blocks;
     final LayerNorm lnOut;
     final Linear head;
+    private volatile ActivationRecorder attachedRecorder;
 
     /**
      * Builds an uninitialised model; its parameters get the configuration's initial values on
@@ -135,6 +136,9 @@ public final class SpikeGptModel extends AbstractBlock {
                     "the state is for a batch of " + state.batchSize() + ", the tokens for "
                             + tokens.getShape().get(0));
         }
+        if (recorder == null) {
+            recorder = attachedRecorder;
+        }
         NDArray x = emb.embed(ps, tokens, training);
         if (recorder != null) {
             recorder.record(-1, "emb", x.stopGradient());
@@ -179,6 +183,22 @@ public final class SpikeGptModel extends AbstractBlock {
         }
         lnOut.initialize(manager, dataType, hiddenShape);
         head.initialize(manager, dataType, hiddenShape);
+    }
+
+    /**
+     * Attaches a recorder that sees every forward pass from now on (until replaced or set to
+     * null), including those that DJL's {@code Trainer} and {@code Predictor} run. A recorder
+     * passed to a forward call takes precedence.
+     *
+     * @param recorder the recorder, or null to detach
+     */
+    public void setActivationRecorder(ActivationRecorder recorder) {
+        this.attachedRecorder = recorder;
+    }
+
+    /** @return the attached recorder, or null */
+    public ActivationRecorder getActivationRecorder() {
+        return attachedRecorder;
     }
 
     /** @return the configuration */

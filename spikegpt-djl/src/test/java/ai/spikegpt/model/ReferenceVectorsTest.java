@@ -204,6 +204,27 @@ class ReferenceVectorsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void compatibilitySwitchesReproduceTheOriginalRnnScript() throws IOException {
+        // the original model_run.py skips the embedding Heaviside (vocab != 77); rescale_every = 6
+        // is its RWKV_RESCALE_LAYER (no effect at 2 layers)
+        ReferenceVectors v = ReferenceVectors.load("tiny");
+        SpikeGptConfig quirks = v.config.toBuilder().optBinaryEmbedding(false).optRescaleEvery(6).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeGptModel model = ModelIO.loadLanguageModel(v.weightsFile(), quirks, manager);
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray tokens = v.array(manager, "tokens");
+            SpikeGptState state = SpikeGptState.zeros(manager, quirks, 2);
+            NDList steps = new NDList();
+            for (long t = 0; t < tokens.getShape().get(1); t++) {
+                SpikeGptModel.Output out = model.forward(ps, tokens.get(new NDIndex(":, {}:{}", t, t + 1)), state, false, null);
+                steps.add(out.logits());
+                state = out.state();
+            }
+            assertClose(v.floats("rnn_logits_modelrun"), floats(NDArrays.concat(steps, 1)), 1e-5, "rnn_logits_modelrun");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"tiny", "small"})
     void classificationHeadMatches(String name) throws IOException {

@@ -1,0 +1,35 @@
+package ai.spikegpt.cli;
+
+import ai.spikegpt.io.ModelDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Resolves a {@code --model} argument to a model directory: a path to a directory written by
+ * {@code train-lm}, {@code finetune-classifier} or {@code import}.
+ */
+final class ModelArgument {
+
+    private ModelArgument() {}
+
+    /**
+     * Resolves a model argument.
+     *
+     * @param value the argument
+     * @return the model directory
+     * @throws IllegalArgumentException if it names no model
+     */
+    static Path resolve(String value) {
+        Path path = Paths.get(value);
+        if (ModelDirectory.isModelDirectory(path)) {
+            return path;
+        }
+        if (Files.exists(path)) {
+            throw new IllegalArgumentException(
+                    value + " is not a model directory (it needs " + ModelDirectory.CONFIG + " and "
+                            + ModelDirectory.WEIGHTS + ")");
+        }
+        throw new IllegalArgumentException("no model at " + value + ": give a model directory");
+    }
+}

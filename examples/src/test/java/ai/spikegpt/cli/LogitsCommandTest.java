@@ -1,0 +1,76 @@
+package ai.spikegpt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.spikegpt.io.Safetensors;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+
+/** {@code spikegpt logits} against the reference vectors, in both forms. */
+class LogitsCommandTest {
+
+    static Path vectors() {
+        return Paths.get(System.getProperty("spikegpt.shared", "../../shared"), "reference", "vectors", "tiny");
+    }
+
+    static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, SpikeGptCli.run(args), "exit status");
+        } finally {
+            System.setOut(old);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsTheReferenceLogitsInBothModes() throws Exception {
+        Safetensors expected = Safetensors.open(vectors().resolve("expected.safetensors"));
+        long[] tokens = expected.longs("tokens"); // [2, 16]
+        float[] logits = expected.floats("logits"); // [2, 16, 64]
+        StringBuilder ids = new StringBuilder();
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 16; t++) {
+                ids.append(t == 0 ? (b == 0 ? "" : ";") : ",").append(tokens[b * 16 + t]);
+            }
+        }
+        for (String mode : new String[] {"parallel", "recurrent"}) {
+            String out = run("logits", "--weights", vectors().resolve("weights.safetensors").toString(),
+                    "--ids", ids.toString(), "--mode", mode);
+            JsonObject json = JsonParser.parseString(out).getAsJsonObject();
+            assertEquals(mode, json.get("mode").getAsString());
+            JsonArray sequences = json.getAsJsonArray("sequences");
+            assertEquals(2, sequences.size());
+            double worst = 0;
+            for (int b = 0; b < 2; b++) {
+                JsonArray rows = sequences.get(b).getAsJsonObject().getAsJsonArray("logits");
+                for (int t = 0; t < 16; t++) {
+                    JsonArray row = rows.get(t).getAsJsonArray();
+                    for (int v = 0; v < 64; v++) {
+                        worst = Math.max(worst, Math.abs(row.get(v).getAsFloat() - logits[(b * 16 + t) * 64 + v]));
+                    }
+                }
+            }
+            assertTrue(worst <= 1e-5, mode + ": max |diff| " + worst);
+        }
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndExitStatus2() {
+        String weights = vectors().resolve("weights.safetensors").toString();
+        assertEquals(2, SpikeGptCli.run("logits", "--weights", weights, "--ids", "1,2,x"));
+        assertEquals(2, SpikeGptCli.run("logits", "--weights", weights, "--ids", "1,2;"));
+        assertEquals(2, SpikeGptCli.run("logits", "--weights", weights, "--ids", "1,64"));
+        assertEquals(2, SpikeGptCli.run("logits", "--weights", "/nonexistent.safetensors", "--ids", "1"));
+    }
+}

@@ -1,0 +1,150 @@
+package ai.spikegpt.io;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.AbstractBlock;
+import ai.spikegpt.model.SpikeGptClassifier;
+import ai.spikegpt.model.SpikeGptConfig;
+import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A SpikeGPT model on disk, the one format that training writes, import produces, the model zoo
+ * serves and every command reads:
+ *
+ * <pre>
+ *   config.json          the {@link SpikeGptConfig} (architecture, labels of a classifier)
+ *   model.safetensors    the weights under the original PyTorch names, config in the metadata
+ *   chars.json | tokenizer.json   the tokenizer ({@link TextTokenizer})
+ * </pre>
+ *
+ * Everything is checked on load: the weights against the configuration (names and shapes), the
+ * tokenizer against the vocabulary size.
+ */
+public final class ModelDirectory {
+
+    /** The configuration file. */
+    public static final String CONFIG = "config.json";
+
+    /** The weights file. */
+    public static final String WEIGHTS = "model.safetensors";
+
+    private ModelDirectory() {}
+
+    /**
+     * Returns whether a path is a model directory.
+     *
+     * @param path the path
+     * @return whether it holds a configuration and weights
+     */
+    public static boolean isModelDirectory(Path path) {
+        return Files.isDirectory(path)
+                && Files.isRegularFile(path.resolve(CONFIG))
+                && Files.isRegularFile(path.resolve(WEIGHTS));
+    }
+
+    /**
+     * Writes a model directory.
+     *
+     * @param dir the directory (created if needed)
+     * @param block a {@link SpikeGptModel} or {@link SpikeGptClassifier}
+     * @param config its configuration
+     * @param tokenizer its tokenizer, or null to write none
+     * @param storage float32, or float16 for half the size
+     * @param metadata extra metadata strings for the weights file, or null
+     * @throws IOException if writing fails
+     */
+    public static void save(
+            Path dir,
+            AbstractBlock block,
+            SpikeGptConfig config,
+            TextTokenizer tokenizer,
+            DataType storage,
+            Map<String, String> metadata)
+            throws IOException {
+        Files.createDirectories(dir);
+        config.save(dir.resolve(CONFIG));
+        ModelIO.save(ModelIO.namedParameters(block), config, dir.resolve(WEIGHTS), storage, metadata);
+        if (tokenizer != null) {
+            tokenizer.save(dir);
+        }
+    }
+
+    /**
+     * Reads a directory's configuration.
+     *
+     * @param dir the model directory
+     * @return the configuration
+     * @throws IOException if it cannot be read
+     */
+    public static SpikeGptConfig config(Path dir) throws IOException {
+        require(dir);
+        return SpikeGptConfig.load(dir.resolve(CONFIG));
+    }
+
+    /**
+     * Loads the language model of a directory (a classifier's directory works too: its
+     * classification head is ignored).
+     *
+     * @param dir the model directory
+     * @param manager the manager that owns the parameters
+     * @return the model
+     * @throws IOException if it cannot be read
+     */
+    public static SpikeGptModel loadLanguageModel(Path dir, NDManager manager) throws IOException {
+        return ModelIO.loadLanguageModel(dir.resolve(WEIGHTS), config(dir), manager);
+    }
+
+    /**
+     * Loads the classifier of a directory.
+     *
+     * @param dir the model directory
+     * @param manager the manager that owns the parameters
+     * @return the classifier
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if the model has no classification head
+     */
+    public static SpikeGptClassifier loadClassifier(Path dir, NDManager manager) throws IOException {
+        SpikeGptConfig config = config(dir);
+        if (config.getClasses() < 2) {
+            throw new IllegalArgumentException(
+                    dir + " holds a language model without a classification head (n_classes = 0): fine-tune it "
+                            + "with 'spikegpt finetune-classifier' first");
+        }
+        return ModelIO.loadClassifier(dir.resolve(WEIGHTS), config, manager);
+    }
+
+    /**
+     * Loads the tokenizer of a directory and checks it against the model's vocabulary.
+     *
+     * @param dir the model directory
+     * @return the tokenizer
+     * @throws IOException if it cannot be read
+     */
+    public static TextTokenizer tokenizer(Path dir) throws IOException {
+        SpikeGptConfig config = config(dir);
+        TextTokenizer tokenizer = TextTokenizer.load(dir);
+        if (tokenizer.vocabSize() > config.getVocabSize()) {
+            int size = tokenizer.vocabSize();
+            tokenizer.close();
+            throw new IllegalArgumentException(
+                    dir + ": the tokenizer has " + size + " tokens but the model's vocab_size is "
+                            + config.getVocabSize() + "; the tokenizer does not belong to this model");
+        }
+        return tokenizer;
+    }
+
+    private static void require(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no model directory at " + dir);
+        }
+        if (!Files.isRegularFile(dir.resolve(CONFIG)) || !Files.isRegularFile(dir.resolve(WEIGHTS))) {
+            throw new IllegalArgumentException(
+                    dir + " is not a model directory: it needs " + CONFIG + " and " + WEIGHTS);
+        }
+    }
+}
