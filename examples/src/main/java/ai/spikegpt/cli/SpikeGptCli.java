@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         version = "spikegpt 0.1.0 (DJL 0.36.0, PyTorch 2.7.1, CPU)",
         description = "SpikeGPT, a spiking RWKV language model, on the JVM with Deep Java Library.",
         subcommands = {
+            GenerateCommand.class,
+            TrainLmCommand.class,
+            EvalLmCommand.class,
             LogitsCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,

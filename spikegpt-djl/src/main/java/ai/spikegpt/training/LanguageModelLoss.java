@@ -32,6 +32,7 @@ public final class LanguageModelLoss extends Loss {
     public static final float L2WRAP_FACTOR = 1e-4f;
 
     private final boolean l2wrap;
+    private volatile float lastValue = Float.NaN;
     private final SoftmaxCrossEntropyLoss crossEntropy = new SoftmaxCrossEntropyLoss("ce", 1, -1, true, true);
 
     /**
@@ -58,6 +59,7 @@ public final class LanguageModelLoss extends Loss {
         NDArray flat = logits.reshape(rows, shape.get(2));
         NDArray ids = targets.reshape(rows).toType(DataType.INT64, true);
         NDArray loss = crossEntropy.evaluate(new NDList(ids), new NDList(flat));
+        lastValue = loss.getFloat();
         if (!l2wrap) {
             return loss;
         }
@@ -67,6 +69,16 @@ public final class LanguageModelLoss extends Loss {
         NDArray picked = flat.get(new NDIndex().addAllDim().addPickDim(best)).reshape(rows);
         NDArray penalty = picked.mul(coef).sum();
         return loss.add(penalty.sub(penalty.stopGradient()));
+    }
+
+    /**
+     * Returns the value of the last evaluated loss (the L2Wrap term adds nothing to the value), for
+     * logging without recomputing it.
+     *
+     * @return the mean cross-entropy of the last batch, nats per token
+     */
+    public float getLastValue() {
+        return lastValue;
     }
 
     /** @return whether the L2Wrap term is on */

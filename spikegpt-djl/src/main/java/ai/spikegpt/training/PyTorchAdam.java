@@ -81,6 +81,16 @@ public final class PyTorchAdam extends Optimizer {
     }
 
     /**
+     * Returns the learning rate the schedule gives at a step.
+     *
+     * @param step the update count (1 = the first update)
+     * @return the learning rate
+     */
+    public float learningRate(long step) {
+        return learningRate.getNewValue("", Math.toIntExact(Math.max(1, step)));
+    }
+
+    /**
      * Returns the number of updates applied so far (the largest per-parameter count).
      *
      * @return the step count

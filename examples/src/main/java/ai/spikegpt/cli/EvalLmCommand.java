@@ -1,0 +1,67 @@
+package ai.spikegpt.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.util.ProgressBar;
+import ai.spikegpt.io.ModelDirectory;
+import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.tokenizer.TextTokenizer;
+import ai.spikegpt.training.LanguageModelEvaluation;
+import ai.spikegpt.training.TextCorpus;
+import ai.spikegpt.training.TokenWindowDataset;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spikegpt eval-lm}: bits per character and perplexity on the validation part of a text. */
+@Command(
+        name = "eval-lm",
+        mixinStandardHelpOptions = true,
+        description = "Evaluate a language model on the validation part (last 10%) of a text file.")
+final class EvalLmCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "a model directory or zoo artifact")
+    String model;
+
+    @Option(names = "--corpus", required = true, description = "a UTF-8 text file")
+    Path corpus;
+
+    @Option(names = "--all", description = "evaluate the whole file instead of its last 10%")
+    boolean all;
+
+    @Option(names = "--window", description = "evaluation window (default: the model's ctx_len)")
+    int window;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "windows per forward pass (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--verbose", description = "show stack traces")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = ModelArgument.resolve(model);
+        TextCorpus text = TextCorpus.read(corpus, 0.9);
+        try (NDManager manager = NDManager.newBaseManager();
+                TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
+            SpikeGptModel lm = ModelDirectory.loadLanguageModel(dir, manager);
+            int[] tokens = TextCorpus.encode(all ? text.train() + text.validation() : text.validation(), tokenizer);
+            TokenWindowDataset data = TokenWindowDataset.builder()
+                    .setTokens(tokens)
+                    .setWindow(window > 0 ? window : lm.getConfig().getContextLength())
+                    .optMode(TokenWindowDataset.Mode.CONTIGUOUS)
+                    .setSampling(batchSize, false)
+                    .build();
+            LanguageModelEvaluation.Result r = LanguageModelEvaluation.evaluate(
+                    lm, new ParameterStore(manager, false), data, tokenizer, batchSize, 0, new ProgressBar());
+            System.out.printf(Locale.ROOT,
+                    "%s on %s (%s): %,d tokens, %,d characters%n  bits per character %.4f%n  perplexity %.4f (per token)%n"
+                            + "  cross-entropy %.4f nats per token%n",
+                    lm.getConfig(), corpus, all ? "whole file" : "last 10%", r.tokens(), r.characters(),
+                    r.bitsPerCharacter(), r.perplexity(), r.natsPerToken());
+        }
+        return 0;
+    }
+}

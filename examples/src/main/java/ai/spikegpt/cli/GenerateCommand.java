@@ -1,0 +1,75 @@
+package ai.spikegpt.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import ai.spikegpt.generate.SamplingConfig;
+import ai.spikegpt.generate.SequenceModel;
+import ai.spikegpt.generate.SpikeGptGenerator;
+import ai.spikegpt.io.ModelDirectory;
+import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.tokenizer.TextTokenizer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spikegpt generate}: continues a prompt, printing tokens as they are produced. */
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = "Generate text after a prompt, streaming it as it is produced.")
+final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "a model directory or zoo artifact")
+    String model;
+
+    @Option(names = "--prompt", required = true, description = "the text to continue")
+    String prompt;
+
+    @Option(names = "--max-tokens", defaultValue = "200", description = "tokens to generate (default: ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy (default: ${DEFAULT-VALUE})")
+    float temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "keep the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1", description = "nucleus mass in (0, 1], 1 = all (default: ${DEFAULT-VALUE})")
+    float topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--verbose", description = "show stack traces")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        SamplingConfig.Builder sampling = SamplingConfig.builder()
+                .optTemperature(temperature)
+                .optTopK(topK)
+                .optTopP(topP)
+                .optMaxTokens(maxTokens)
+                .optSeed(seed);
+        if (prompt.isEmpty()) {
+            throw new IllegalArgumentException("the prompt is empty: give some text to continue, e.g. --prompt \"ROMEO:\"");
+        }
+        Path dir = ModelArgument.resolve(model);
+        try (NDManager manager = NDManager.newBaseManager();
+                TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
+            tokenizer.endOfText().ifPresent(sampling::optStopTokens);
+            SamplingConfig config = sampling.build(); // checks the values before anything is printed
+            tokenizer.encode(prompt); // checks the prompt's characters
+            SpikeGptModel lm = ModelDirectory.loadLanguageModel(dir, manager);
+            SpikeGptGenerator generator = new SpikeGptGenerator(SequenceModel.of(lm, new ParameterStore(manager, false)));
+            System.out.print(prompt);
+            generator.generate(manager, prompt, tokenizer, config, piece -> {
+                System.out.print(piece);
+                System.out.flush();
+            });
+            System.out.println();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,150 @@
+package ai.spikegpt.cli;
+
+import ai.djl.ndarray.types.DataType;
+import ai.spikegpt.model.SpikeGptConfig;
+import ai.spikegpt.tokenizer.BpeTokenizer;
+import ai.spikegpt.tokenizer.CharTokenizer;
+import ai.spikegpt.tokenizer.TextTokenizer;
+import ai.spikegpt.training.LanguageModelTrainer;
+import ai.spikegpt.training.TextCorpus;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spikegpt train-lm}: trains a language model on a text file with DJL's Trainer. */
+@Command(
+        name = "train-lm",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a SpikeGPT language model on a text file (first 90% training, last 10% validation).",
+            "Writes the model, training/log.csv, training/bpc.png and a resumable checkpoint to --out."
+        })
+final class TrainLmCommand implements Callable<Integer> {
+
+    /** The configuration used without --config: a char-level SpikeGPT sized for a laptop CPU. */
+    static final String DEFAULT_CONFIG =
+            "{\"n_embd\": 256, \"n_layer\": 6, \"ctx_len\": 256, \"dropout\": 0.03,"
+                    + " \"init\": {\"scheme\": \"rwkv\", \"att_out_gain\": 5, \"ffn_value_gain\": 12}}";
+
+    @Option(names = "--corpus", required = true, description = "a UTF-8 text file")
+    Path corpus;
+
+    @Option(names = "--out", required = true, description = "the output directory")
+    Path out;
+
+    @Option(names = "--config", description = "config.json (vocab_size may be left out: the tokenizer's is used)")
+    Path config;
+
+    @Option(names = "--tokenizer", description = "a tokenizer.json for byte-level BPE (default: characters of the corpus)")
+    Path tokenizerFile;
+
+    @Option(names = "--steps", description = "optimizer steps (the learning-rate schedule's length)")
+    long steps;
+
+    @Option(names = "--minutes", description = "time budget; alone, the number of steps follows from the measured speed")
+    double minutes;
+
+    @Option(names = "--resume", description = "continue from the checkpoint in --out")
+    boolean resume;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "sequences per step (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "6e-4", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    float lr;
+
+    @Option(names = "--lr-final", defaultValue = "1e-5", description = "final learning rate (default: ${DEFAULT-VALUE})")
+    float lrFinal;
+
+    @Option(names = "--warmup", defaultValue = "50", description = "warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of initialisation, data and dropout (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--eval-every", defaultValue = "200", description = "steps between validations (default: ${DEFAULT-VALUE})")
+    int evalEvery;
+
+    @Option(names = "--eval-windows", defaultValue = "0", description = "validation windows during training, 0 = all (default: ${DEFAULT-VALUE})")
+    long evalWindows;
+
+    @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--half", description = "store the final weights as float16 (half the size)")
+    boolean half;
+
+    @Option(names = "--no-progress", description = "log lines instead of a progress bar")
+    boolean noProgress;
+
+    @Option(names = "--verbose", description = "show stack traces")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps <= 0 && minutes <= 0) {
+            throw new IllegalArgumentException("give --steps N or --minutes M (or both: M caps the run)");
+        }
+        TextCorpus text = TextCorpus.read(corpus, 0.9);
+        try (TextTokenizer tokenizer = tokenizerFile == null
+                ? CharTokenizer.fit(text.train() + text.validation())
+                : BpeTokenizer.load(tokenizerFile)) {
+            SpikeGptConfig cfg = config(tokenizer.vocabSize());
+            int[] train = TextCorpus.encode(text.train(), tokenizer);
+            int[] validation = TextCorpus.encode(text.validation(), tokenizer);
+            System.err.printf(Locale.ROOT, "%s, %s tokenizer (%d tokens): %,d training and %,d validation tokens%n",
+                    cfg, tokenizer.type(), tokenizer.vocabSize(), train.length, validation.length);
+            LanguageModelTrainer.Summary summary =
+                    LanguageModelTrainer.builder()
+                            .setOutput(out)
+                            .setConfig(cfg)
+                            .setTokenizer(tokenizer)
+                            .setData(train, validation)
+                            .setSteps(steps)
+                            .optMinutes(minutes)
+                            .optBatchSize(batchSize)
+                            .optLearningRate(lr, lrFinal)
+                            .optWarmupSteps(warmup)
+                            .optSeed(seed)
+                            .optIntervals(10, evalEvery, checkpointEvery)
+                            .optValidation(16, evalWindows)
+                            .optResume(resume)
+                            .optProgressBar(!noProgress)
+                            .optTokensPerCharacter((double) train.length / text.train().length())
+                            .optStorage(half ? DataType.FLOAT16 : DataType.FLOAT32)
+                            .build()
+                            .train();
+            System.out.printf(Locale.ROOT,
+                    "trained %d steps (%,d tokens) in %.1f min, %.0f tokens/s; validation: %.4f bits per character, "
+                            + "perplexity %.3f%nmodel: %s%n",
+                    summary.steps(), summary.tokens(), summary.seconds() / 60, summary.tokensPerSecond(),
+                    summary.validationBpc(), summary.validationPerplexity(), out.toAbsolutePath());
+        }
+        return 0;
+    }
+
+    private SpikeGptConfig config(int vocab) throws java.io.IOException {
+        String json = config == null ? DEFAULT_CONFIG : Files.readString(config, StandardCharsets.UTF_8);
+        JsonObject object;
+        try {
+            object = JsonParser.parseString(json).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(config + " is not a JSON object: " + e.getMessage());
+        }
+        if (!object.has("vocab_size")) {
+            object.addProperty("vocab_size", vocab);
+        }
+        SpikeGptConfig cfg = SpikeGptConfig.fromJson(object.toString());
+        if (cfg.getVocabSize() < vocab) {
+            throw new IllegalArgumentException("the configuration's vocab_size " + cfg.getVocabSize()
+                    + " is smaller than the tokenizer's " + vocab + ": leave vocab_size out to use the tokenizer's");
+        }
+        return cfg;
+    }
+}

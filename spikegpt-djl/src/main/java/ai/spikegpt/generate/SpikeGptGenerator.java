@@ -1,0 +1,139 @@
+package ai.spikegpt.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.spikegpt.model.SpikeGptState;
+import ai.spikegpt.tokenizer.StreamingDecoder;
+import ai.spikegpt.tokenizer.TextTokenizer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Generates text with a SpikeGPT language model: the prompt is read in the parallel form (in
+ * chunks of the context length, carrying the recurrent state, so prompts of any length work), then
+ * every new token costs one recurrent step. Tokens are handed to a listener as they are produced.
+ *
+ * <pre>{@code
+ * SpikeGptGenerator generator = new SpikeGptGenerator(SequenceModel.of(model, parameterStore));
+ * generator.generate("ROMEO:", tokenizer, SamplingConfig.builder().optTemperature(0.8f).build(),
+ *         System.out::print);
+ * }</pre>
+ *
+ * Native memory is released step by step: a generation holds only the current state.
+ */
+public final class SpikeGptGenerator {
+
+    /** Receives generated tokens; returning false stops the generation. */
+    @FunctionalInterface
+    public interface TokenListener {
+        /**
+         * @param token the new token
+         * @return whether to continue
+         */
+        boolean onToken(long token);
+    }
+
+    private final SequenceModel model;
+
+    /**
+     * @param model the language model
+     */
+    public SpikeGptGenerator(SequenceModel model) {
+        this.model = model;
+    }
+
+    /**
+     * Generates tokens after a prompt.
+     *
+     * @param manager a manager for the generation's arrays (freed when the call returns)
+     * @param prompt the prompt's token ids, at least one
+     * @param config how to sample
+     * @param listener receives each new token, or null
+     * @return the generated tokens (without the prompt and without a stop token)
+     * @throws IllegalArgumentException for an empty prompt or ids outside the vocabulary
+     */
+    public long[] generate(NDManager manager, long[] prompt, SamplingConfig config, TokenListener listener) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty: give at least one token");
+        }
+        int vocab = model.config().getVocabSize();
+        int context = model.config().getContextLength();
+        TokenSampler sampler = new TokenSampler(config);
+        long[] out = new long[config.getMaxTokens()];
+        int produced = 0;
+        try (NDManager session = manager.newSubManager()) {
+            SpikeGptState state = SpikeGptState.zeros(session, model.config(), 1);
+            NDArray logits = null;
+            for (int start = 0; start < prompt.length; start += context) {
+                long[] chunk = Arrays.copyOfRange(prompt, start, Math.min(prompt.length, start + context));
+                SequenceModel.Step step = step(session, chunk, state);
+                state = step.state();
+                logits = step.logits();
+            }
+            while (produced < config.getMaxTokens()) {
+                long token = sampler.sample(logits.toFloatArray(), vocab);
+                if (config.isStop(token)) {
+                    break;
+                }
+                out[produced++] = token;
+                if (listener != null && !listener.onToken(token)) {
+                    break;
+                }
+                if (produced == config.getMaxTokens()) {
+                    break;
+                }
+                SequenceModel.Step step = step(session, new long[] {token}, state);
+                state = step.state();
+                logits = step.logits();
+            }
+        }
+        return Arrays.copyOf(out, produced);
+    }
+
+    /**
+     * Generates text after a text prompt, handing text pieces to a listener as they are produced.
+     *
+     * @param manager a manager for the generation's arrays
+     * @param prompt the prompt
+     * @param tokenizer the model's tokenizer
+     * @param config how to sample
+     * @param onText receives text pieces as they complete, or null
+     * @return the generated text
+     */
+    public String generate(
+            NDManager manager, String prompt, TextTokenizer tokenizer, SamplingConfig config, Consumer<String> onText) {
+        StreamingDecoder decoder = tokenizer.newDecoder();
+        StringBuilder text = new StringBuilder();
+        generate(manager, tokenizer.encode(prompt), config, token -> {
+            String piece = decoder.add(token);
+            text.append(piece);
+            if (onText != null && !piece.isEmpty()) {
+                onText.accept(piece);
+            }
+            return true;
+        });
+        String rest = decoder.flush();
+        text.append(rest);
+        if (onText != null && !rest.isEmpty()) {
+            onText.accept(rest);
+        }
+        return text.toString();
+    }
+
+    /** Runs one chunk in its own scope, keeping only the logits and the new state. */
+    private SequenceModel.Step step(NDManager session, long[] tokens, SpikeGptState state) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray input = session.create(tokens, new Shape(1, tokens.length));
+            SequenceModel.Step step = model.run(input, state);
+            NDScope.unregister(step.logits());
+            NDScope.unregister(step.state().toNDList());
+            step.logits().attach(session);
+            step.state().attach(session);
+            state.close();
+            return step;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package ai.spikegpt.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
+import ai.spikegpt.model.SpikeGptConfig;
+import ai.spikegpt.model.SpikeGptModel;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class GeneratorTest {
+
+    private static SpikeGptConfig config;
+
+    @BeforeAll
+    static void setUp() {
+        config = SpikeGptConfig.builder().setVocabSize(50).setEmbeddingSize(32).setLayers(2).optContextLength(8)
+                .optDropout(0f).optInit("rwkv", 5f, 12f).build();
+    }
+
+    private static SpikeGptModel model(NDManager m) {
+        Engine.getInstance().setRandomSeed(21);
+        SpikeGptModel model = new SpikeGptModel(config);
+        model.initialize(m, DataType.FLOAT32, new Shape(1, 8));
+        return model;
+    }
+
+    @Test
+    void greedyGenerationIsTheArgmaxOfTheParallelLogits() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SpikeGptModel model = model(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            SpikeGptGenerator generator = new SpikeGptGenerator(SequenceModel.of(model, ps));
+            long[] prompt = {3, 14, 15, 9, 2, 6, 5, 35, 8, 9, 7, 9}; // longer than ctx_len: read in two chunks
+            long[] out = generator.generate(m, prompt, SamplingConfig.builder().optTemperature(0).optMaxTokens(20).build(), null);
+            assertEquals(20, out.length);
+            long[] all = new long[prompt.length + out.length];
+            System.arraycopy(prompt, 0, all, 0, prompt.length);
+            System.arraycopy(out, 0, all, prompt.length, out.length);
+            NDArray logits = model.forward(ps, m.create(all, new Shape(1, all.length)), null, false, null).logits();
+            long[] argmax = logits.argMax(2).toLongArray();
+            for (int i = 0; i < out.length; i++) {
+                assertEquals(argmax[prompt.length - 1 + i], out[i], "token " + i);
+            }
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameText() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SpikeGptGenerator g = new SpikeGptGenerator(SequenceModel.of(model(m), new ParameterStore(m, false)));
+            long[] prompt = {1, 2, 3};
+            SamplingConfig a = SamplingConfig.builder().optTemperature(1.2f).optTopP(0.95f).optMaxTokens(40).optSeed(5).build();
+            SamplingConfig b = SamplingConfig.builder().optTemperature(1.2f).optTopP(0.95f).optMaxTokens(40).optSeed(6).build();
+            long[] first = g.generate(m, prompt, a, null);
+            assertArrayEquals(first, g.generate(m, prompt, a, null), "same seed");
+            assertFalse(Arrays.equals(first, g.generate(m, prompt, b, null)), "another seed");
+            long[] topOne = g.generate(m, prompt, SamplingConfig.builder().optTopK(1).optMaxTokens(40).optSeed(9).build(), null);
+            long[] greedy = g.generate(m, prompt, SamplingConfig.builder().optTemperature(0).optMaxTokens(40).build(), null);
+            assertArrayEquals(greedy, topOne, "top-k 1 is greedy");
+            long[] stopped = g.generate(m, prompt,
+                    SamplingConfig.builder().optTemperature(0).optMaxTokens(40).optStopTokens(greedy[3]).build(), null);
+            assertArrayEquals(Arrays.copyOf(greedy, Arrays.asList(box(greedy)).indexOf(greedy[3])), stopped,
+                    "generation ends before a stop token");
+        }
+    }
+
+    @Test
+    void predictorPathGivesTheSameTokens() throws Exception {
+        try (Model djl = Model.newInstance("spikegpt")) {
+            SpikeGptModel model = model(djl.getNDManager());
+            djl.setBlock(model);
+            long[] prompt = {4, 8, 15, 16, 23, 42};
+            SamplingConfig greedy = SamplingConfig.builder().optTemperature(0).optMaxTokens(15).build();
+            long[] direct = new SpikeGptGenerator(SequenceModel.of(model, new ParameterStore(djl.getNDManager(), false)))
+                    .generate(djl.getNDManager(), prompt, greedy, null);
+            try (Predictor<NDList, NDList> predictor = djl.newPredictor(new NoopTranslator());
+                    NDManager m = NDManager.newBaseManager()) {
+                long[] viaPredictor = new SpikeGptGenerator(SequenceModel.of(predictor, config)).generate(m, prompt, greedy, null);
+                assertArrayEquals(direct, viaPredictor);
+            }
+        }
+    }
+
+    @Test
+    void badSettingsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> SamplingConfig.builder().optTemperature(-0.1f).build());
+        assertThrows(IllegalArgumentException.class, () -> SamplingConfig.builder().optTopP(0f).build());
+        assertThrows(IllegalArgumentException.class, () -> SamplingConfig.builder().optTopP(1.5f).build());
+        assertThrows(IllegalArgumentException.class, () -> SamplingConfig.builder().optTopK(-1).build());
+        try (NDManager m = NDManager.newBaseManager()) {
+            SpikeGptGenerator g = new SpikeGptGenerator(SequenceModel.of(model(m), new ParameterStore(m, false)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> g.generate(m, new long[0], SamplingConfig.greedy(), null));
+            assertTrue(e.getMessage().contains("empty"));
+            assertThrows(IllegalArgumentException.class, () -> g.generate(m, new long[] {50}, SamplingConfig.greedy(), null));
+        }
+    }
+
+    @Test
+    void generationDoesNotGrowNativeMemory() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SpikeGptModel model = model(m);
+            SpikeGptGenerator g = new SpikeGptGenerator(SequenceModel.of(model, new ParameterStore(m, false)));
+            SamplingConfig c = SamplingConfig.builder().optMaxTokens(30).build();
+            g.generate(m, new long[] {1, 2}, c, null);
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {
+                g.generate(m, new long[] {1, 2}, c, null);
+            }
+            assertEquals(before, m.getManagedArrays().size());
+        }
+    }
+
+    private static Long[] box(long[] a) {
+        return Arrays.stream(a).boxed().toArray(Long[]::new);
+    }
+}
