@@ -8,6 +8,8 @@ import ai.spikegpt.model.SpikeGptState;
 import ai.spikegpt.tokenizer.StreamingDecoder;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 /**
@@ -55,41 +57,116 @@ public final class SpikeGptGenerator {
      * @throws IllegalArgumentException for an empty prompt or ids outside the vocabulary
      */
     public long[] generate(NDManager manager, long[] prompt, SamplingConfig config, TokenListener listener) {
+        long[] out = new long[config.getMaxTokens()];
+        int produced = 0;
+        try (TokenIterator tokens = iterator(manager, prompt, config)) {
+            while (tokens.hasNext()) {
+                long token = tokens.next();
+                out[produced++] = token;
+                if (listener != null && !listener.onToken(token)) {
+                    break;
+                }
+            }
+        }
+        return Arrays.copyOf(out, produced);
+    }
+
+    /**
+     * Returns the generated tokens as an iterator that computes each token when asked for it (the
+     * prompt is read on the first call). Close it to free its arrays early; it also frees them when
+     * the generation ends.
+     *
+     * @param manager a manager for the generation's arrays
+     * @param prompt the prompt's token ids, at least one
+     * @param config how to sample
+     * @return the lazy token stream
+     * @throws IllegalArgumentException for an empty prompt
+     */
+    public TokenIterator iterator(NDManager manager, long[] prompt, SamplingConfig config) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
-        int vocab = model.config().getVocabSize();
-        int context = model.config().getContextLength();
-        TokenSampler sampler = new TokenSampler(config);
-        long[] out = new long[config.getMaxTokens()];
-        int produced = 0;
-        try (NDManager session = manager.newSubManager()) {
-            SpikeGptState state = SpikeGptState.zeros(session, model.config(), 1);
-            NDArray logits = null;
+        return new TokenIterator(manager.newSubManager(), prompt.clone(), config);
+    }
+
+    /** Generated tokens, one recurrent step per {@link #next()}. */
+    public final class TokenIterator implements Iterator<Long>, AutoCloseable {
+        private final NDManager session;
+        private final long[] prompt;
+        private final SamplingConfig config;
+        private final TokenSampler sampler;
+        private SpikeGptState state;
+        private NDArray logits;
+        private Long next;
+        private long lastToken;
+        private int produced;
+        private boolean done;
+
+        TokenIterator(NDManager session, long[] prompt, SamplingConfig config) {
+            this.session = session;
+            this.prompt = prompt;
+            this.config = config;
+            this.sampler = new TokenSampler(config);
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !done) {
+                advance();
+            }
+            return next != null;
+        }
+
+        @Override
+        public Long next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Long token = next;
+            next = null;
+            return token;
+        }
+
+        private void advance() {
+            if (produced == config.getMaxTokens()) {
+                close();
+                return;
+            }
+            if (state == null) {
+                readPrompt();
+            } else {
+                SequenceModel.Step step = step(session, new long[] {lastToken}, state);
+                state = step.state();
+                logits = step.logits();
+            }
+            long token = sampler.sample(logits.toFloatArray(), model.config().getVocabSize());
+            if (config.isStop(token)) {
+                close();
+                return;
+            }
+            produced++;
+            lastToken = token;
+            next = token;
+        }
+
+        private void readPrompt() {
+            int context = model.config().getContextLength();
+            state = SpikeGptState.zeros(session, model.config(), 1);
             for (int start = 0; start < prompt.length; start += context) {
                 long[] chunk = Arrays.copyOfRange(prompt, start, Math.min(prompt.length, start + context));
                 SequenceModel.Step step = step(session, chunk, state);
                 state = step.state();
                 logits = step.logits();
             }
-            while (produced < config.getMaxTokens()) {
-                long token = sampler.sample(logits.toFloatArray(), vocab);
-                if (config.isStop(token)) {
-                    break;
-                }
-                out[produced++] = token;
-                if (listener != null && !listener.onToken(token)) {
-                    break;
-                }
-                if (produced == config.getMaxTokens()) {
-                    break;
-                }
-                SequenceModel.Step step = step(session, new long[] {token}, state);
-                state = step.state();
-                logits = step.logits();
+        }
+
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                session.close();
             }
         }
-        return Arrays.copyOf(out, produced);
     }
 
     /**

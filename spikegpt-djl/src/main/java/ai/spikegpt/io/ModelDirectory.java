@@ -20,6 +20,7 @@ import java.util.Map;
  *   config.json          the {@link SpikeGptConfig} (architecture, labels of a classifier)
  *   model.safetensors    the weights under the original PyTorch names, config in the metadata
  *   chars.json | tokenizer.json   the tokenizer ({@link TextTokenizer})
+ *   serving.properties   how DJL's model loader builds it ({@code Criteria.optModelPath(dir)})
  * </pre>
  *
  * Everything is checked on load: the weights against the configuration (names and shapes), the
@@ -32,6 +33,14 @@ public final class ModelDirectory {
 
     /** The weights file. */
     public static final String WEIGHTS = "model.safetensors";
+
+    /** DJL's model-loading settings: the block factory builds the model from the safetensors. */
+    static final String SERVING_PROPERTIES = String.join("\n",
+            "engine=PyTorch",
+            "blockFactory=ai.spikegpt.zoo.SpikeGptBlockFactory",
+            "translatorFactory=ai.spikegpt.translator.SpikeGptTranslatorFactory",
+            "option.hasParameter=false",
+            "");
 
     private ModelDirectory() {}
 
@@ -72,6 +81,7 @@ public final class ModelDirectory {
         if (tokenizer != null) {
             tokenizer.save(dir);
         }
+        Files.writeString(dir.resolve("serving.properties"), SERVING_PROPERTIES, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

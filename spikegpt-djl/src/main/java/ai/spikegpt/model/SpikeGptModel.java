@@ -1,5 +1,6 @@
 package ai.spikegpt.model;
 
+import ai.djl.inference.streaming.StreamingBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,12 +14,16 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import ai.spikegpt.generate.SamplingConfig;
+import ai.spikegpt.generate.SequenceModel;
+import ai.spikegpt.generate.SpikeGptGenerator;
 import ai.spikegpt.nn.BinaryEmbedding;
 import ai.spikegpt.nn.LifNeuron;
 import ai.spikegpt.nn.OrthogonalInitializer;
 import ai.spikegpt.nn.SpikingNeuron;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +44,9 @@ import java.util.Map;
  * <p>As a DJL block: input {@code NDList(tokens [B, T])} gives {@code NDList(logits)}; input
  * {@code NDList(tokens, state...)} (the arrays of {@link SpikeGptState#toNDList()}) gives {@code
  * NDList(logits, next state...)}, so the recurrent form also runs through a {@code Predictor}.
+ * Input {@code NDList(prompt [1, T], sampling)} (a {@link SamplingConfig#toNDArray}) generates: as
+ * a {@link StreamingBlock}, {@code forwardStream} yields one {@code NDList(token)} per new token,
+ * and {@code forward} returns {@code NDList(tokens [n])}.
  *
  * <p>{@link #namedParameters()} maps the original PyTorch names ({@code emb.weight}, {@code
  * blocks.3.att.time_decay}, ...) to this block's parameters.
@@ -46,7 +54,7 @@ import java.util.Map;
  * <p>Paper: Zhu, Zhao, Li, Eshraghian, "SpikeGPT: Generative Pre-trained Language Model with
  * Spiking Neural Networks", arXiv 2302.13939.
  */
-public final class SpikeGptModel extends AbstractBlock {
+public final class SpikeGptModel extends AbstractBlock implements StreamingBlock {
 
     private static final byte VERSION = 1;
 
@@ -158,6 +166,11 @@ public final class SpikeGptModel extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.get(0);
+        if (isGenerationRequest(inputs)) {
+            long[] generated = new SpikeGptGenerator(SequenceModel.of(this, ps))
+                    .generate(tokens.getManager(), prompt(tokens), SamplingConfig.fromNDArray(inputs.get(1)), null);
+            return new NDList(tokens.getManager().create(generated));
+        }
         if (inputs.size() == 1) {
             return new NDList(forward(ps, tokens, null, training, null).logits());
         }
@@ -166,6 +179,41 @@ public final class SpikeGptModel extends AbstractBlock {
         NDList result = new NDList(out.logits());
         result.addAll(out.state().toNDList());
         return result;
+    }
+
+    @Override
+    public Iterator<NDList> forwardStreamIter(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (!isGenerationRequest(inputs)) {
+            throw new IllegalArgumentException(
+                    "streaming generates text: give NDList(prompt [1, T], SamplingConfig.toNDArray(...))");
+        }
+        NDArray tokens = inputs.get(0);
+        NDManager manager = tokens.getManager();
+        SpikeGptGenerator.TokenIterator generated = new SpikeGptGenerator(SequenceModel.of(this, ps))
+                .iterator(manager, prompt(tokens), SamplingConfig.fromNDArray(inputs.get(1)));
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return generated.hasNext();
+            }
+
+            @Override
+            public NDList next() {
+                return new NDList(manager.create(new long[] {generated.next()}));
+            }
+        };
+    }
+
+    private static boolean isGenerationRequest(NDList inputs) {
+        return inputs.size() == 2 && SamplingConfig.isEncoded(inputs.get(1));
+    }
+
+    private static long[] prompt(NDArray tokens) {
+        if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != 1) {
+            throw new IllegalArgumentException("generation takes one prompt [1, T], got " + tokens.getShape());
+        }
+        return tokens.toType(DataType.INT64, false).toLongArray();
     }
 
     @Override

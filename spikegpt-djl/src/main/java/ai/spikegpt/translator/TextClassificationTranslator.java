@@ -1,0 +1,85 @@
+package ai.spikegpt.translator;
+
+import ai.djl.modality.Classifications;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.PaddingStackBatchifier;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
+import ai.spikegpt.tokenizer.TextTokenizer;
+import java.util.List;
+
+/**
+ * Text classification as a DJL translator, {@code String -> Classifications}, for a {@link
+ * ai.spikegpt.model.SpikeGptClassifier}: the text becomes {@code (tokens [T], mask [T])}; {@code
+ * batchPredict} pads a batch to its longest text and masks the padding (the classifier mean-pools
+ * the real tokens only, so a text gets the same answer alone or in a batch).
+ */
+public class TextClassificationTranslator implements Translator<String, Classifications> {
+
+    private final TextTokenizer tokenizer;
+    private final List<String> labels;
+    private final int maxTokens;
+
+    /**
+     * @param tokenizer the model's tokenizer
+     * @param labels the class names, in the classifier's order
+     * @param maxTokens the longest accepted text, in tokens
+     */
+    public TextClassificationTranslator(TextTokenizer tokenizer, List<String> labels, int maxTokens) {
+        this.tokenizer = tokenizer;
+        this.labels = List.copyOf(labels);
+        this.maxTokens = maxTokens;
+    }
+
+    @Override
+    public NDList processInput(TranslatorContext ctx, String text) {
+        long[] ids = encode(tokenizer, text, maxTokens);
+        NDManager manager = ctx.getNDManager();
+        return new NDList(manager.create(ids), manager.ones(new Shape(ids.length), DataType.FLOAT32));
+    }
+
+    /**
+     * Encodes a text for classification, with clear errors for empty or too long input.
+     *
+     * @param tokenizer the tokenizer
+     * @param text the text
+     * @param maxTokens the limit
+     * @return the token ids
+     */
+    public static long[] encode(TextTokenizer tokenizer, String text, int maxTokens) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("the text to classify is empty");
+        }
+        long[] ids = tokenizer.encode(text);
+        if (ids.length > maxTokens) {
+            throw new IllegalArgumentException("the text has " + ids.length + " tokens, more than the limit of "
+                    + maxTokens + " (translator argument maxTokens)");
+        }
+        return ids;
+    }
+
+    @Override
+    public Classifications processOutput(TranslatorContext ctx, NDList list) {
+        NDArray probabilities = list.head().softmax(-1);
+        return new Classifications(labels, probabilities);
+    }
+
+    @Override
+    public Batchifier getBatchifier() {
+        return PaddingStackBatchifier.builder()
+                .optIncludeValidLengths(false)
+                .addPad(0, 0, m -> m.zeros(new Shape(1), DataType.INT64))
+                .addPad(1, 0, m -> m.zeros(new Shape(1), DataType.FLOAT32))
+                .build();
+    }
+
+    /** @return the class names */
+    public List<String> getLabels() {
+        return labels;
+    }
+}

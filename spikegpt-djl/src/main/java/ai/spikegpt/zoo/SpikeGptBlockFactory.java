@@ -1,0 +1,46 @@
+package ai.spikegpt.zoo;
+
+import ai.djl.Application;
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import ai.djl.nn.BlockFactory;
+import ai.spikegpt.io.ModelDirectory;
+import ai.spikegpt.model.SpikeGptConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Builds the block of a SpikeGPT model directory for DJL's model loader (zoo artifacts and {@code
+ * Criteria.optModelPath}): a {@link ai.spikegpt.model.SpikeGptClassifier} for a sentiment or text
+ * classification application, or when the argument {@code head} is {@code classifier}; otherwise
+ * the {@link ai.spikegpt.model.SpikeGptModel} language model. The weights come from the
+ * directory's safetensors, so the directory's {@code serving.properties} sets {@code
+ * option.hasParameter=false}.
+ */
+public final class SpikeGptBlockFactory implements BlockFactory {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
+        SpikeGptConfig config = ModelDirectory.config(modelPath);
+        return classifier(config, arguments)
+                ? ModelDirectory.loadClassifier(modelPath, model.getNDManager())
+                : ModelDirectory.loadLanguageModel(modelPath, model.getNDManager());
+    }
+
+    static boolean classifier(SpikeGptConfig config, Map<String, ?> arguments) {
+        Object head = arguments.get("head");
+        if (head != null) {
+            return "classifier".equals(head.toString());
+        }
+        Object application = arguments.get("application");
+        if (application != null) {
+            String path = application.toString();
+            return path.equals(Application.NLP.SENTIMENT_ANALYSIS.getPath())
+                    || path.equals(Application.NLP.TEXT_CLASSIFICATION.getPath());
+        }
+        return config.getClasses() > 0;
+    }
+}

@@ -1,0 +1,64 @@
+package ai.spikegpt.zoo;
+
+import ai.djl.Application;
+import ai.djl.repository.Repository;
+import ai.djl.repository.zoo.ModelZoo;
+import java.util.Set;
+
+/**
+ * The SpikeGPT model zoo (group id {@value #GROUP_ID}), served from the classpath by the {@code
+ * ai.spikegpt:zoo-artifacts} jar, offline:
+ *
+ * <ul>
+ *   <li>{@value #TINY_SHAKESPEARE} ({@code nlp/text_generation}): a character-level SpikeGPT trained
+ *       on Tiny Shakespeare;
+ *   <li>{@value #PROSE} ({@code nlp/text_generation}): a byte-level BPE SpikeGPT pre-trained on
+ *       public-domain English prose;
+ *   <li>{@value #SENTIMENT} ({@code nlp/sentiment_analysis}): that model fine-tuned on SST-2, labels
+ *       {@code negative} and {@code positive}.
+ * </ul>
+ *
+ * <pre>{@code
+ * Criteria<String, Classifications> criteria = Criteria.builder()
+ *         .setTypes(String.class, Classifications.class)
+ *         .optApplication(Application.NLP.SENTIMENT_ANALYSIS)
+ *         .optGroupId(SpikeGptModelZoo.GROUP_ID)
+ *         .optArtifactId(SpikeGptModelZoo.SENTIMENT)
+ *         .build();
+ * }</pre>
+ */
+public final class SpikeGptModelZoo extends ModelZoo {
+
+    /** The zoo's group id. */
+    public static final String GROUP_ID = "ai.spikegpt.zoo";
+
+    /** The character-level Tiny Shakespeare model. */
+    public static final String TINY_SHAKESPEARE = "spikegpt-tinyshakespeare";
+
+    /** The BPE language model pre-trained on English prose. */
+    public static final String PROSE = "spikegpt-prose";
+
+    /** The SST-2 sentiment classifier. */
+    public static final String SENTIMENT = "spikegpt-sst2";
+
+    /** The version of the zoo's artifacts. */
+    public static final String VERSION = "0.1.0";
+
+    static final Repository REPOSITORY = new ClasspathRepository("SpikeGPT", "spikegpt-zoo");
+
+    SpikeGptModelZoo() {
+        addModel(REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, TINY_SHAKESPEARE, VERSION));
+        addModel(REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, PROSE, VERSION));
+        addModel(REPOSITORY.model(Application.NLP.SENTIMENT_ANALYSIS, GROUP_ID, SENTIMENT, VERSION));
+    }
+
+    @Override
+    public String getGroupId() {
+        return GROUP_ID;
+    }
+
+    @Override
+    public Set<String> getSupportedEngines() {
+        return Set.of("PyTorch");
+    }
+}
