@@ -1,13 +1,18 @@
 package ai.spikegpt.cli;
 
 import ai.spikegpt.io.ModelDirectory;
+import ai.spikegpt.zoo.SpikeGptModelZoo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
  * Resolves a {@code --model} argument to a model directory: a path to a directory written by
- * {@code train-lm}, {@code finetune-classifier} or {@code import}.
+ * {@code train-lm}, {@code finetune-classifier} or {@code import}, or the id of a model-zoo
+ * artifact ({@code spikegpt-tinyshakespeare}, {@code spikegpt-prose}, {@code spikegpt-sst2}),
+ * which is copied from the classpath into DJL's cache on first use.
  */
 final class ModelArgument {
 
@@ -30,6 +35,14 @@ final class ModelArgument {
                     value + " is not a model directory (it needs " + ModelDirectory.CONFIG + " and "
                             + ModelDirectory.WEIGHTS + ")");
         }
-        throw new IllegalArgumentException("no model at " + value + ": give a model directory");
+        if (value.startsWith("spikegpt-")) {
+            try {
+                return SpikeGptModelZoo.modelDirectory(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open zoo artifact " + value + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalArgumentException("no model at " + value
+                + ": give a model directory or a zoo artifact (spikegpt-tinyshakespeare, spikegpt-prose, spikegpt-sst2)");
     }
 }

@@ -1,8 +1,12 @@
 package ai.spikegpt.zoo;
 
 import ai.djl.Application;
+import ai.djl.repository.Artifact;
+import ai.djl.repository.MRL;
 import ai.djl.repository.Repository;
 import ai.djl.repository.zoo.ModelZoo;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -50,6 +54,38 @@ public final class SpikeGptModelZoo extends ModelZoo {
         addModel(REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, TINY_SHAKESPEARE, VERSION));
         addModel(REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, PROSE, VERSION));
         addModel(REPOSITORY.model(Application.NLP.SENTIMENT_ANALYSIS, GROUP_ID, SENTIMENT, VERSION));
+    }
+
+    /**
+     * Returns the model directory of an artifact, copying it from the classpath into DJL's cache
+     * on first use (SHA-1 checked), for code that reads model directories directly.
+     *
+     * @param artifactId one of {@link #TINY_SHAKESPEARE}, {@link #PROSE}, {@link #SENTIMENT}
+     * @return the model directory
+     * @throws IOException if the artifact is missing or damaged
+     * @throws IllegalArgumentException for an unknown artifact id
+     */
+    public static Path modelDirectory(String artifactId) throws IOException {
+        Application application;
+        switch (artifactId) {
+            case TINY_SHAKESPEARE:
+            case PROSE:
+                application = Application.NLP.TEXT_GENERATION;
+                break;
+            case SENTIMENT:
+                application = Application.NLP.SENTIMENT_ANALYSIS;
+                break;
+            default:
+                throw new IllegalArgumentException("the SpikeGPT zoo has no artifact '" + artifactId + "'; it has "
+                        + TINY_SHAKESPEARE + ", " + PROSE + " and " + SENTIMENT);
+        }
+        MRL mrl = REPOSITORY.model(application, GROUP_ID, artifactId, VERSION);
+        Artifact artifact = mrl.getDefaultArtifact();
+        if (artifact == null) {
+            throw new IOException("the SpikeGPT zoo has no version " + VERSION + " of " + artifactId);
+        }
+        mrl.prepare(artifact);
+        return REPOSITORY.getResourceDirectory(artifact);
     }
 
     @Override
