@@ -173,7 +173,7 @@ public final class TorchCheckpoint implements TensorSource {
     private static Map<String, TorchTensor> stateDict(Object root, Path file) throws IOException {
         if (!(root instanceof Map)) {
             throw new IOException(
-                    file + " holds a " + describe(root) + ", not a state dict (a dictionary of tensors): in Python,"
+                    file + " holds " + describe(root) + ", not a state dict (a dictionary of tensors): in Python,"
                             + " save model.state_dict()");
         }
         Map<String, TorchTensor> tensors = new LinkedHashMap<>();
@@ -186,7 +186,7 @@ public final class TorchCheckpoint implements TensorSource {
                 String hint = e.getValue() instanceof Map ? " (is the state dict nested under '" + name + "'? save"
                         + " that dictionary alone)" : "";
                 throw new IOException(
-                        file + ": '" + name + "' is a " + describe(e.getValue()) + ", not a tensor" + hint
+                        file + ": '" + name + "' is not a tensor but " + describe(e.getValue()) + hint
                                 + "; the file must hold only model.state_dict()");
             }
             tensors.put(name, (TorchTensor) e.getValue());
@@ -194,11 +194,24 @@ public final class TorchCheckpoint implements TensorSource {
         return tensors;
     }
 
+    /** Names an unpickled value the way Python would. */
     private static String describe(Object o) {
         if (o instanceof Map) {
-            return "dictionary with keys " + abbreviate(((Map<?, ?>) o).keySet().toString());
+            return "a dictionary with keys " + abbreviate(((Map<?, ?>) o).keySet().toString());
+        } else if (o instanceof Number && !(o instanceof Double)) {
+            return "the int " + o;
+        } else if (o instanceof Double) {
+            return "the float " + o;
+        } else if (o instanceof String) {
+            return "a string";
+        } else if (o instanceof Boolean) {
+            return "the bool " + o;
+        } else if (o instanceof List) {
+            return "a list";
+        } else if (o instanceof Object[]) {
+            return "a tuple";
         }
-        return o == null ? "None" : o.getClass().getSimpleName();
+        return o == null ? "None" : "a " + o.getClass().getSimpleName();
     }
 
     private static String abbreviate(String s) {
