@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         description = "SpikeGPT, a spiking RWKV language model, on the JVM with Deep Java Library.",
         subcommands = {
             LogitsCommand.class,
+            ImportCommand.class,
+            ExportCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
             CommandLine.HelpCommand.class
