@@ -88,7 +88,7 @@ public final class CheckpointExport {
             classifier = classifierFile(out);
             Safetensors.write(classifier, head, metadata(config, config.getClasses()), storage);
         }
-        logger.info("exported {} tensors to {}{}", lm.size(), out,
+        logger.debug("exported {} tensors to {}{}", lm.size(), out,
                 classifier == null ? "" : " and " + head.size() + " to " + classifier);
         return new Result(out, lm.size(), classifier, head.size());
     }

@@ -42,6 +42,9 @@ public final class CheckpointImport {
     public static final String FULL_CONFIG_KEY = "spikegpt_djl_config";
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointImport.class);
+    private static final String SOURCE_GIVEN = "given";
+    private static final String SOURCE_METADATA = "the file's metadata";
+    private static final String SOURCE_INFERRED = "inferred from the tensors";
 
     private final TensorSource tensors;
     private final String format;
@@ -135,10 +138,21 @@ public final class CheckpointImport {
      * @throws IllegalArgumentException naming a missing, extra or mis-shaped tensor
      */
     public AbstractBlock load(NDManager manager) {
-        if (config.getClasses() >= 2) {
-            return ModelIO.loadClassifier(tensors, config, manager);
+        try {
+            if (config.getClasses() >= 2) {
+                return ModelIO.loadClassifier(tensors, config, manager);
+            }
+            return ModelIO.loadLanguageModel(tensors, config, manager);
+        } catch (IllegalArgumentException e) {
+            if (SOURCE_GIVEN.equals(configSource)) {
+                throw e;
+            }
+            String hint = SOURCE_INFERRED.equals(configSource)
+                    ? " (the configuration was inferred from the checkpoint's own tensors, so the checkpoint is"
+                            + " incomplete or not a plain SpikeGPT state dict)"
+                    : " (the configuration comes from the file's metadata; give one with --config to override it)";
+            throw new IllegalArgumentException(e.getMessage() + hint, e);
         }
-        return ModelIO.loadLanguageModel(tensors, config, manager);
     }
 
     /** Builds a {@link CheckpointImport}: {@code set*} values are required, {@code opt*} optional. */
@@ -204,16 +218,16 @@ public final class CheckpointImport {
             String source;
             if (config != null) {
                 base = config;
-                source = "given";
+                source = SOURCE_GIVEN;
             } else if (tensors.metadata().containsKey(FULL_CONFIG_KEY)) {
                 base = fromMetadata(tensors, FULL_CONFIG_KEY);
-                source = "the file's metadata";
+                source = SOURCE_METADATA;
             } else if (tensors.metadata().containsKey(ModelIO.CONFIG_KEY)) {
                 base = fromMetadata(tensors, ModelIO.CONFIG_KEY);
-                source = "the file's metadata";
+                source = SOURCE_METADATA;
             } else {
                 base = StateDictConfig.infer(tensors).build();
-                source = "inferred from the tensors";
+                source = SOURCE_INFERRED;
             }
             SpikeGptConfig.Builder b = base.toBuilder();
             if (binaryEmbedding != null) {
@@ -223,7 +237,7 @@ public final class CheckpointImport {
                 b.optRescaleEvery(rescaleEvery);
             }
             SpikeGptConfig result = b.build();
-            logger.info("{}: {} with {} tensors, configuration {} ({})", checkpoint, format,
+            logger.debug("{}: {} with {} tensors, configuration {} ({})", checkpoint, format,
                     tensors.shapes().size(), result, source);
             return new CheckpointImport(tensors, format, result, source);
         }

@@ -171,6 +171,7 @@ class CheckpointImportTest {
             return t;
         }, Map.of()), null);
         assertTrue(m.contains("lacks tensor 'blocks.1.att.key.weight' that SpikeGPT[spikegpt L2 C32 V64"), m);
+        assertTrue(m.contains("inferred from the checkpoint's own tensors, so the checkpoint is incomplete"), m);
 
         m = importError(tinyVariant("extra.pth", t -> {
             t.put("blocks.0.att.bonus", new float[32]);
