@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.ModelIO;
+import ai.spikegpt.io.torch.TorchCheckpoint;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.model.SpikeGptState;
@@ -55,6 +56,10 @@ final class LogitsCommand implements Callable<Integer> {
             boolean directory = ModelDirectory.isModelDirectory(weights);
             if (!directory && Files.isDirectory(weights)) {
                 ModelArgument.resolve(weights.toString()); // explains what the directory lacks
+            }
+            if (Files.isRegularFile(weights) && TorchCheckpoint.isZip(weights)) {
+                throw new IllegalArgumentException(weights + " is a PyTorch checkpoint: import it first with"
+                        + " 'spikegpt import --checkpoint " + weights + " --out DIR', then pass --weights DIR");
             }
             SpikeGptConfig cfg = config != null ? SpikeGptConfig.load(config) : directory ? ModelDirectory.config(weights) : null;
             SpikeGptModel model =

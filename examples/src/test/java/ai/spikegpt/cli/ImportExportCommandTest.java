@@ -146,6 +146,10 @@ class ImportExportCommandTest {
         assertEquals(2, r[0]);
         assertTrue(((String) r[2]).contains("already holds a model: pass --force"), (String) r[2]);
 
+        r = cli("logits", "--weights", checkpoint("fp32").toString(), "--ids", "1,2");
+        assertEquals(2, r[0]);
+        assertTrue(((String) r[2]).contains("is a PyTorch checkpoint: import it first"), (String) r[2]);
+
         r = cli("export", "--model", dir.resolve("nothing").toString(), "--out", dir.resolve("x.safetensors").toString());
         assertEquals(2, r[0]);
         assertTrue(((String) r[2]).contains("no model at"), (String) r[2]);
