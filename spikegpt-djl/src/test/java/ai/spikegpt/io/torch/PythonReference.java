@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PythonReference {
 
-    static final Path PYTHON = Paths.get("/usr/bin/python3");
+    /** The interpreter: {@code -Dspikegpt.python=...}, by default Debian's {@code /usr/bin/python3}. */
+    static final Path PYTHON = Paths.get(System.getProperty("spikegpt.python", "/usr/bin/python3"));
     private static Boolean available;
 
     private PythonReference() {}
