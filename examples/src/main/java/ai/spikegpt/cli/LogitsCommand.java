@@ -5,12 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.ModelIO;
+import ai.spikegpt.io.torch.TorchCheckpoint;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.model.SpikeGptState;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +33,11 @@ final class LogitsCommand implements Callable<Integer> {
         recurrent
     }
 
-    @Option(names = "--weights", required = true, description = "a safetensors file with the original names")
+    @Option(names = "--weights", required = true,
+            description = "a model directory (e.g. from 'spikegpt import') or a safetensors file with the original names")
     Path weights;
 
-    @Option(names = "--config", description = "config.json (default: the weights' __metadata__.config)")
+    @Option(names = "--config", description = "config.json (default: the model directory's, or the weights' __metadata__.config)")
     Path config;
 
     @Option(names = "--ids", required = true, description = "token ids, ',' between tokens, ';' between sequences, e.g. \"3,1,4;1,5,9\"")
@@ -49,8 +53,17 @@ final class LogitsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<long[]> sequences = parseIds(ids);
         try (NDManager manager = NDManager.newBaseManager()) {
-            SpikeGptConfig cfg = config == null ? null : SpikeGptConfig.load(config);
-            SpikeGptModel model = ModelIO.loadLanguageModel(weights, cfg, manager);
+            boolean directory = ModelDirectory.isModelDirectory(weights);
+            if (!directory && Files.isDirectory(weights)) {
+                ModelArgument.resolve(weights.toString()); // explains what the directory lacks
+            }
+            if (Files.isRegularFile(weights) && TorchCheckpoint.isZip(weights)) {
+                throw new IllegalArgumentException(weights + " is a PyTorch checkpoint: import it first with"
+                        + " 'spikegpt import --checkpoint " + weights + " --out DIR', then pass --weights DIR");
+            }
+            SpikeGptConfig cfg = config != null ? SpikeGptConfig.load(config) : directory ? ModelDirectory.config(weights) : null;
+            SpikeGptModel model =
+                    ModelIO.loadLanguageModel(directory ? weights.resolve(ModelDirectory.WEIGHTS) : weights, cfg, manager);
             ParameterStore ps = new ParameterStore(manager, false);
             JsonArray out = new JsonArray();
             for (long[] seq : sequences) {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             TrainLmCommand.class,
             EvalLmCommand.class,
             LogitsCommand.class,
+            ImportCommand.class,
+            ExportCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
             CommandLine.HelpCommand.class

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.nn.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,10 +19,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Loads and saves SpikeGPT weights as safetensors under the original PyTorch names ({@code
- * emb.weight}, {@code blocks.3.att.time_decay}, ...), with the configuration in the file's {@code
- * __metadata__.config}. Every name and shape is checked against the configuration, and a mismatch
- * names the tensor, what was expected and what was found.
+ * Loads and saves SpikeGPT weights under the original PyTorch names ({@code emb.weight}, {@code
+ * blocks.3.att.time_decay}, ...): saved as safetensors with the configuration in the file's {@code
+ * __metadata__.config}, loaded from any {@link TensorSource} (safetensors, or a PyTorch checkpoint
+ * through {@link ai.spikegpt.io.torch.CheckpointImport}). Every name and shape is checked against
+ * the configuration, and a mismatch names the tensor, what was expected and what was found.
  */
 public final class ModelIO {
 
@@ -40,19 +42,19 @@ public final class ModelIO {
      * @return the configuration
      * @throws IllegalArgumentException if neither exists or the metadata is invalid
      */
-    public static SpikeGptConfig config(Safetensors weights, SpikeGptConfig config) {
+    public static SpikeGptConfig config(TensorSource weights, SpikeGptConfig config) {
         if (config != null) {
             return config;
         }
         String json = weights.metadata().get(CONFIG_KEY);
         if (json == null) {
             throw new IllegalArgumentException(
-                    weights.file() + " has no __metadata__.config: give the configuration (--config config.json)");
+                    weights.origin() + " has no __metadata__.config: give the configuration (--config config.json)");
         }
         try {
             return SpikeGptConfig.fromJson(json);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(weights.file() + " __metadata__.config: " + e.getMessage(), e);
+            throw new IllegalArgumentException(weights.origin() + " __metadata__.config: " + e.getMessage(), e);
         }
     }
 
@@ -67,7 +69,19 @@ public final class ModelIO {
      */
     public static SpikeGptModel loadLanguageModel(Path file, SpikeGptConfig config, NDManager manager)
             throws IOException {
-        Safetensors weights = Safetensors.open(file);
+        return loadLanguageModel(Safetensors.open(file), config, manager);
+    }
+
+    /**
+     * Loads a language model from tensors of any format; {@code classifier.*} tensors are ignored.
+     *
+     * @param weights the tensors
+     * @param config the configuration, or null to read the source's metadata
+     * @param manager the manager that owns the parameters
+     * @return the initialised model
+     * @throws IllegalArgumentException if a tensor is missing, unexpected or mis-shaped
+     */
+    public static SpikeGptModel loadLanguageModel(TensorSource weights, SpikeGptConfig config, NDManager manager) {
         SpikeGptModel model = new SpikeGptModel(config(weights, config));
         assign(model.namedParameters(), weights, model.getConfig(), true);
         model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
@@ -85,7 +99,19 @@ public final class ModelIO {
      */
     public static SpikeGptClassifier loadClassifier(Path file, SpikeGptConfig config, NDManager manager)
             throws IOException {
-        Safetensors weights = Safetensors.open(file);
+        return loadClassifier(Safetensors.open(file), config, manager);
+    }
+
+    /**
+     * Loads a classifier from tensors of any format.
+     *
+     * @param weights the tensors
+     * @param config the configuration (with {@code n_classes}), or null to read the metadata
+     * @param manager the manager that owns the parameters
+     * @return the initialised classifier
+     * @throws IllegalArgumentException if a tensor is missing, unexpected or mis-shaped
+     */
+    public static SpikeGptClassifier loadClassifier(TensorSource weights, SpikeGptConfig config, NDManager manager) {
         SpikeGptClassifier classifier = new SpikeGptClassifier(config(weights, config));
         assign(classifier.namedParameters(), weights, classifier.getConfig(), false);
         classifier.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
@@ -100,36 +126,42 @@ public final class ModelIO {
      * @param config the configuration, for messages
      * @param ignoreClassifier whether {@code classifier.*} tensors may be present and unused
      */
-    static void assign(Map<String, Parameter> params, Safetensors weights, SpikeGptConfig config, boolean ignoreClassifier) {
-        for (String name : weights.entries().keySet()) {
+    static void assign(Map<String, Parameter> params, TensorSource weights, SpikeGptConfig config, boolean ignoreClassifier) {
+        Map<String, Shape> shapes = weights.shapes();
+        for (String name : shapes.keySet()) {
             if (!params.containsKey(name) && !(ignoreClassifier && name.startsWith("classifier."))) {
                 throw new IllegalArgumentException(
-                        weights.file() + " has tensor '" + name + "' that " + config + " has no place for; "
+                        weights.origin() + " has tensor '" + name + "' that " + config + " has no place for; "
                                 + describe(weights) + ". Check that the configuration matches the weights.");
             }
         }
         for (Map.Entry<String, Parameter> p : params.entrySet()) {
             String name = p.getKey();
             Parameter parameter = p.getValue();
-            Safetensors.Entry entry = weights.entries().get(name);
-            if (entry == null) {
+            Shape stored = shapes.get(name);
+            if (stored == null) {
                 throw new IllegalArgumentException(
-                        weights.file() + " lacks tensor '" + name + "' that " + config + " needs; "
+                        weights.origin() + " lacks tensor '" + name + "' that " + config + " needs; "
                                 + describe(weights) + ". Check that the configuration matches the weights.");
             }
             Shape expected = expectedShape(parameter, name, config);
-            if (expected != null && !expected.equals(entry.djlShape())) {
+            if (expected != null && !expected.equals(stored)) {
                 throw new IllegalArgumentException(
-                        "tensor '" + name + "' in " + weights.file() + " has shape " + entry.djlShape()
+                        "tensor '" + name + "' in " + weights.origin() + " has shape " + stored
                                 + " but " + config + " expects " + expected);
+            }
+            if (!FloatCodec.isFloat(weights.dtype(name))) {
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "' in " + weights.origin() + " is " + weights.dtype(name)
+                                + "; weights must be floating point (F32, F16, BF16 or F64)");
             }
             parameter.setInitializer(
                     (manager, shape, dataType) -> {
-                        if (!shape.equals(entry.djlShape())) {
+                        if (!shape.equals(stored)) {
                             throw new IllegalArgumentException(
-                                    "tensor '" + name + "' has shape " + entry.djlShape() + ", expected " + shape);
+                                    "tensor '" + name + "' has shape " + stored + ", expected " + shape);
                         }
-                        NDArray array = weights.floatArray(manager, name);
+                        NDArray array = Tensors.fromJava(manager, weights.floats(name), stored);
                         return dataType == DataType.FLOAT32 ? array : array.toType(dataType, false);
                     });
         }
@@ -161,17 +193,17 @@ public final class ModelIO {
     }
 
     /** Summarises what a file holds, to help the user see which configuration it belongs to. */
-    private static String describe(Safetensors weights) {
+    private static String describe(TensorSource weights) {
         TreeSet<Integer> blocks = new TreeSet<>();
-        for (String name : weights.entries().keySet()) {
+        for (String name : weights.shapes().keySet()) {
             Matcher m = BLOCK.matcher(name);
             if (m.find()) {
                 blocks.add(Integer.parseInt(m.group(1)));
             }
         }
-        Safetensors.Entry emb = weights.entries().get("emb.weight");
+        Shape emb = weights.shapes().get("emb.weight");
         return "the file holds " + blocks.size() + " blocks"
-                + (emb == null ? "" : " and emb.weight " + emb.djlShape() + " (vocab_size, n_embd)");
+                + (emb == null ? "" : " and emb.weight " + emb + " (vocab_size, n_embd)");
     }
 
     /**

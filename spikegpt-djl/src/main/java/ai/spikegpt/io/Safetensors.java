@@ -34,13 +34,14 @@ import java.util.Map;
  * keeps the metadata, converts BF16 and F16 to float32 in Java, and reports a truncated or
  * inconsistent file with the tensor and the byte counts involved.
  */
-public final class Safetensors {
+public final class Safetensors implements TensorSource {
 
     private static final long MAX_HEADER = 100L << 20;
     private static final Gson GSON = new Gson();
 
     private final Path file;
     private final Map<String, Entry> entries;
+    private final Map<String, Shape> shapes;
     private final Map<String, String> metadata;
     private final ByteBuffer data;
 
@@ -64,6 +65,9 @@ public final class Safetensors {
     private Safetensors(Path file, Map<String, Entry> entries, Map<String, String> metadata, ByteBuffer data) {
         this.file = file;
         this.entries = entries;
+        Map<String, Shape> s = new LinkedHashMap<>();
+        entries.forEach((name, e) -> s.put(name, e.djlShape()));
+        this.shapes = Collections.unmodifiableMap(s);
         this.metadata = metadata;
         this.data = data;
     }
@@ -191,8 +195,24 @@ public final class Safetensors {
     }
 
     /** @return the {@code __metadata__} strings */
+    @Override
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    @Override
+    public String origin() {
+        return file.toString();
+    }
+
+    @Override
+    public Map<String, Shape> shapes() {
+        return shapes;
+    }
+
+    @Override
+    public String dtype(String name) {
+        return entry(name).dtype();
     }
 
     /** @return the file */
@@ -207,34 +227,15 @@ public final class Safetensors {
      * @return the values, row-major
      * @throws IllegalArgumentException if there is no such tensor or it is not floating point
      */
+    @Override
     public float[] floats(String name) {
         Entry e = entry(name);
-        int n = Math.toIntExact(e.size());
-        float[] out = new float[n];
-        ByteBuffer b = slice(e);
-        switch (e.dtype) {
-            case "F32":
-                b.asFloatBuffer().get(out);
-                break;
-            case "F64":
-                for (int i = 0; i < n; i++) {
-                    out[i] = (float) b.getDouble(8 * i);
-                }
-                break;
-            case "BF16":
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
-                }
-                break;
-            case "F16":
-                for (int i = 0; i < n; i++) {
-                    out[i] = halfToFloat(b.getShort(2 * i));
-                }
-                break;
-            default:
-                throw new IllegalArgumentException(
-                        file + ": tensor '" + name + "' is " + e.dtype + ", expected a floating-point type");
+        if (!FloatCodec.isFloat(e.dtype)) {
+            throw new IllegalArgumentException(
+                    file + ": tensor '" + name + "' is " + e.dtype + ", expected a floating-point type");
         }
+        float[] out = new float[Math.toIntExact(e.size())];
+        FloatCodec.decode(slice(e), e.dtype, out);
         return out;
     }
 
@@ -318,30 +319,6 @@ public final class Safetensors {
         ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         b.position((int) e.begin).limit((int) e.end);
         return b.slice().order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /**
-     * Converts an IEEE 754 half-precision value to float (exact).
-     *
-     * @param h the 16 bits
-     * @return the value
-     */
-    static float halfToFloat(short h) {
-        int bits = h & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exponent = (bits >>> 10) & 0x1f;
-        int mantissa = bits & 0x3ff;
-        if (exponent == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-        }
-        if (exponent == 0) {
-            if (mantissa == 0) {
-                return Float.intBitsToFloat(sign);
-            }
-            float v = mantissa / 1024f / 16384f; // subnormal: mantissa * 2^-24
-            return sign == 0 ? v : -v;
-        }
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
     /**
