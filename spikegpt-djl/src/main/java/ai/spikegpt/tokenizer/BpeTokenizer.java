@@ -9,7 +9,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -115,7 +114,8 @@ public final class BpeTokenizer implements TextTokenizer {
     public void save(Path modelDir) throws IOException {
         Path target = modelDir.resolve(FILE);
         if (!Files.exists(target) || !Files.isSameFile(file, target)) {
-            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+            // the bytes, not the file: a copy would keep a read-only source's mode
+            Files.write(target, Files.readAllBytes(file));
         }
     }
 
