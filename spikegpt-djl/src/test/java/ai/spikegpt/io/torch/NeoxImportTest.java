@@ -4,17 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.spikegpt.TestSupport;
+import ai.spikegpt.generate.SamplingConfig;
+import ai.spikegpt.generate.SequenceModel;
+import ai.spikegpt.generate.SpikeGptGenerator;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.model.SpikeGptState;
 import ai.spikegpt.tokenizer.BpeTokenizer;
 import ai.spikegpt.tokenizer.TextTokenizer;
+import ai.spikegpt.translator.SpikeGptTranslatorFactory;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -100,6 +107,23 @@ class NeoxImportTest {
             System.arraycopy(generated, 0, all, promptIds.length, n);
             String text = tokenizer.decode(all);
             assertTrue(text.startsWith(prompt) && text.length() > prompt.length(), text);
+
+            // the same through the library's generator and through DJL: Criteria.optModelPath on the
+            // imported directory, the BPE generation translator, Predictor<String, String>
+            long[] viaGenerator = new SpikeGptGenerator(SequenceModel.of(model, ps))
+                    .generate(manager, promptIds, SamplingConfig.builder().optTemperature(0).optMaxTokens(n).build(), null);
+            assertArrayEquals(expected, viaGenerator, "SpikeGptGenerator, greedy");
+            Criteria<String, String> criteria = Criteria.builder()
+                    .setTypes(String.class, String.class)
+                    .optModelPath(modelDir)
+                    .optTranslatorFactory(new SpikeGptTranslatorFactory())
+                    .optArgument("temperature", 0)
+                    .optArgument("maxNewTokens", n)
+                    .build();
+            try (ZooModel<String, String> zoo = criteria.loadModel();
+                    Predictor<String, String> predictor = zoo.newPredictor()) {
+                assertEquals(tokenizer.decode(expected), predictor.predict(prompt), "the BPE translator's continuation");
+            }
         }
     }
 }
