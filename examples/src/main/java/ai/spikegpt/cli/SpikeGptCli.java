@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "SpikeGPT, a spiking RWKV language model, on the JVM with Deep Java Library.",
         subcommands = {
             LogitsCommand.class,
+            SpikesCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
             CommandLine.HelpCommand.class
@@ -67,6 +68,7 @@ public final class SpikeGptCli implements Runnable {
 
         static void configure() {
             setDefault("ai.djl.offline", "true");
+            setDefault("java.awt.headless", "true");
             setDefault("ai.djl.pytorch.num_interop_threads", "1");
             setDefault("ai.djl.pytorch.num_threads", Integer.toString(java.lang.Runtime.getRuntime().availableProcessors()));
             setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");

@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * What the spike plots share: headless AWT, one style, token labels on the x axis, and stacking
@@ -54,32 +58,61 @@ final class Figures {
     }
 
     /**
-     * Labels integer x positions with their tokens (when there are few enough to read) or with
-     * the position.
+     * Labels integer x positions with their tokens (when there are few enough to read), or leaves
+     * XChart's numeric position ticks.
      *
-     * @param styler the chart's styler
+     * @param chart the chart
      * @param tokens the token strings, or null
      * @param count the number of positions
      * @param plotWidth the approximate plot width in pixels
+     * @param anchorY a y value inside the plotted range
      */
-    static void tokenAxis(AxesChartStyler styler, List<String> tokens, int count, int plotWidth) {
-        boolean labelled = tokens != null && count <= MAX_LABELLED_TOKENS;
+    static void tokenAxis(XYChart chart, List<String> tokens, int count, int plotWidth, double anchorY) {
+        XYStyler styler = chart.getStyler();
+        if (tokens == null || count > MAX_LABELLED_TOKENS) {
+            // positions on round numbers: XChart labels every k-th point of equally spaced x values,
+            // which crowds long axes; an invisible point at x = 0.5 makes it choose round ticks
+            styler.setXAxisDecimalPattern("0");
+            XYSeries anchor = chart.addSeries("\u200B", new double[] {0, 0.5}, new double[] {anchorY, anchorY});
+            anchor.setShowInLegend(false);
+            anchor.setMarker(SeriesMarkers.NONE);
+            anchor.setLineColor(new Color(0, 0, 0, 0));
+            return;
+        }
+        // XChart thins out repeated tick labels; zero-width spaces make repeated tokens distinct
+        List<String> unique = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int t = 0; t < count; t++) {
+            int n = seen.merge(tokens.get(t), 1, Integer::sum) - 1;
+            unique.add(tokens.get(t) + "\u200B".repeat(n));
+        }
         Function<Double, String> format =
                 x -> {
                     long i = Math.round(x);
-                    if (Math.abs(x - i) > 1e-6 || i < 0 || i >= count) {
-                        return " ";
-                    }
-                    return labelled ? tokens.get((int) i) : Long.toString(i);
+                    return Math.abs(x - i) > 1e-6 || i < 0 || i >= count ? " " : unique.get((int) i);
                 };
         styler.setxAxisTickLabelsFormattingFunction(format);
-        if (labelled) {
-            styler.setXAxisTickMarkSpacingHint(Math.max(8, plotWidth / Math.max(1, count) - 2));
-            styler.setXAxisLabelRotation(count > 24 ? 90 : 0);
-            styler.setAxisTickLabelsFont(new Font(Font.MONOSPACED, Font.PLAIN, 12));
+        int perToken = plotWidth / Math.max(1, count);
+        styler.setXAxisTickMarkSpacingHint(Math.max(6, perToken / 2));
+        styler.setXAxisLabelRotation(rotateLabels(tokens, count, perToken) ? 90 : 0);
+        styler.setAxisTickLabelsFont(new Font(Font.MONOSPACED, Font.PLAIN, 12));
+    }
+
+    /**
+     * Returns whether token labels must be written vertically: when the longest does not fit in
+     * its column.
+     *
+     * @param tokens the labels
+     * @param count how many are shown
+     * @param perToken the column width in pixels
+     * @return whether to rotate
+     */
+    static boolean rotateLabels(List<String> tokens, int count, int perToken) {
+        int longest = 1;
+        for (int t = 0; t < count; t++) {
+            longest = Math.max(longest, tokens.get(t).codePointCount(0, tokens.get(t).length()));
         }
-        styler.setXAxisMin(-0.5);
-        styler.setXAxisMax(count - 0.5);
+        return 8 * longest > perToken - 4;
     }
 
     /**
@@ -111,20 +144,29 @@ final class Figures {
 
     /** Renders charts one below the other. */
     static BufferedImage stack(List<? extends Chart<?, ?>> charts) {
+        List<BufferedImage> images = new java.util.ArrayList<>();
+        for (Chart<?, ?> c : charts) {
+            images.add(BitmapEncoder.getBufferedImage(c));
+        }
+        return stackImages(images);
+    }
+
+    /** Puts images one below the other on white. */
+    static BufferedImage stackImages(List<BufferedImage> images) {
         int width = 0;
         int height = 0;
-        for (Chart<?, ?> c : charts) {
-            width = Math.max(width, c.getWidth());
-            height += c.getHeight();
+        for (BufferedImage i : images) {
+            width = Math.max(width, i.getWidth());
+            height += i.getHeight();
         }
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
         int y = 0;
-        for (Chart<?, ?> c : charts) {
-            g.drawImage(BitmapEncoder.getBufferedImage(c), 0, y, null);
-            y += c.getHeight();
+        for (BufferedImage i : images) {
+            g.drawImage(i, 0, y, null);
+            y += i.getHeight();
         }
         g.dispose();
         return out;

@@ -55,9 +55,8 @@ public final class FiringRatePlot {
         chart.getStyler().setAvailableSpaceFill(0.8);
         chart.getStyler().setLabelsVisible(layers <= 12);
         chart.getStyler().setLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
-        chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
-        chart.getStyler().setLabelsFontColor(java.awt.Color.DARK_GRAY);
-        chart.getStyler().setLabelsPosition(1.02);
+        chart.getStyler().setLabelsFontColorAutomaticEnabled(true);
+        chart.getStyler().setLabelsPosition(0.96);
         chart.getStyler().setLabelsRotation(0);
         double max = 0;
         Object[][] series = {

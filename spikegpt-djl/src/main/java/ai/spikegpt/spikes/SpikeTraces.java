@@ -1,5 +1,7 @@
 package ai.spikegpt.spikes;
 
+import ai.spikegpt.nn.LifNeuron;
+import ai.spikegpt.nn.ResetMode;
 import ai.spikegpt.nn.SpikingNeuron;
 import java.util.Arrays;
 import java.util.Collections;
@@ -101,6 +103,31 @@ public final class SpikeTraces {
      */
     public float[] potential(int layer, NeuronSite site) {
         return neuron(layer, site).potential(current(layer, site), 1, tokens, width, null);
+    }
+
+    /**
+     * Returns the membrane after each step's reset, {@code v[t]}: {@code h[t]} without a spike;
+     * after a spike the reset potential (hard reset) or {@code h[t] - v_th} (soft reset). A
+     * memoryless neuron keeps no membrane: its {@code v[t] = h[t]}.
+     *
+     * @param layer a traced block
+     * @param site {@link NeuronSite#LIF1} or {@link NeuronSite#LIF2}
+     * @return {@code v}, row-major {@code [tokens, width]}
+     */
+    public float[] afterReset(int layer, NeuronSite site) {
+        float[] h = potential(layer, site);
+        float[] s = spikes(layer, site);
+        SpikingNeuron neuron = neuron(layer, site);
+        float[] v = h.clone();
+        if (neuron instanceof LifNeuron lif) {
+            float theta = lif.thresholdValue();
+            for (int i = 0; i < v.length; i++) {
+                if (s[i] != 0f) {
+                    v[i] = lif.getResetMode() == ResetMode.HARD ? lif.getResetPotential() : h[i] - theta;
+                }
+            }
+        }
+        return v;
     }
 
     /**
