@@ -51,7 +51,7 @@ public final class FiringRatePlot {
         Figures.style(chart);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisDecimalPattern("0.#");
+        chart.getStyler().setYAxisDecimalPattern("0.0");
         chart.getStyler().setAvailableSpaceFill(0.8);
         chart.getStyler().setLabelsVisible(layers <= 12);
         chart.getStyler().setLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));

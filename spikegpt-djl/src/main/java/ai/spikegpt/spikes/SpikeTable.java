@@ -23,36 +23,46 @@ public final class SpikeTable {
         SpikeStatistics stats = report.statistics();
         EnergyModel energy = report.energyModel();
         double n = stats.positions();
+        boolean spiking = stats.config().getVariant().spiking();
+        boolean hidden = stats.firing(NeuronSite.FFN_HIDDEN, 0) != null;
         StringBuilder sb = new StringBuilder();
-        sb.append("| layer | lif1 rate | lif2 rate | lif1 never fire | lif2 never fire | stream in (events/ch) "
-                + "| MACs/tok | SOPs/tok | adds/tok | SNN nJ/tok | ANN nJ/tok | ANN/SNN |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| layer | lif1 rate | lif2 rate | lif1 never fire | lif2 never fire |");
+        sb.append(hidden ? " ffn hidden rate | ffn hidden never fire |" : "");
+        sb.append(" stream in (events/ch) | MACs/tok | SOPs/tok | adds/tok | SNN nJ/tok | ANN nJ/tok | ANN/SNN |\n");
+        sb.append("|---|---|---|---|---|").append(hidden ? "---|---|" : "").append("---|---|---|---|---|---|---|\n");
+        String blankHidden = hidden ? " |  |" : "";
         FiringStats emb = stats.firing(NeuronSite.EMBEDDING, -1);
         if (emb != null) {
-            sb.append(String.format(Locale.ROOT, "| emb (binary) | %s | | %s | | | | | | | | |%n",
-                    percent(emb.rate()), percent(emb.neverFiringFraction())));
+            sb.append(String.format(Locale.ROOT, "| emb (binary) | %s | | %s | |%s | | | | | | |%n",
+                    percent(emb.rate()), percent(emb.neverFiringFraction()), blankHidden));
         }
         for (String group : report.groups()) {
             OperationCount t = report.total(group);
-            String rates = "| | | | |";
-            String stream = "";
-            if (!"head".equals(group)) {
+            String cells;
+            StreamStats stream;
+            if ("head".equals(group)) {
+                cells = "| | | |" + blankHidden;
+                stream = stats.headInput();
+            } else {
                 int layer = Integer.parseInt(group);
                 FiringStats l1 = stats.firing(NeuronSite.LIF1, layer);
                 FiringStats l2 = stats.firing(NeuronSite.LIF2, layer);
-                rates = String.format(Locale.ROOT, "| %s | %s | %s | %s |", rate(l1), rate(l2), never(l1), never(l2));
-                stream = number(stats.attInput(layer).density());
-            } else {
-                stream = number(stats.headInput().density());
+                cells = String.format(Locale.ROOT, "%s | %s | %s | %s |", rate(l1), rate(l2), never(l1), never(l2));
+                if (hidden) {
+                    FiringStats h = stats.firing(NeuronSite.FFN_HIDDEN, layer);
+                    cells += String.format(Locale.ROOT, " %s | %s |", rate(h), never(h));
+                }
+                stream = stats.attInput(layer);
             }
-            sb.append(String.format(Locale.ROOT, "| %s %s %s | %s | %s | %s | %s | %s | %s |%n",
-                    group, rates, stream, count(t.macs() / n), count(t.sops() / n), count(t.adds() / n),
-                    number(t.energyPj(energy) / n / 1000), number(t.annEnergyPj(energy) / n / 1000),
+            sb.append(String.format(Locale.ROOT, "| %s | %s %s | %s | %s | %s | %s | %s | %s |%n",
+                    group, cells, spiking ? number(stream.density()) : "-", count(t.macs() / n), count(t.sops() / n),
+                    count(t.adds() / n), number(t.energyPj(energy) / n / 1000), number(t.annEnergyPj(energy) / n / 1000),
                     ratio(t.annEnergyPj(energy) / t.energyPj(energy))));
         }
         OperationCount all = report.total();
-        sb.append(String.format(Locale.ROOT, "| **total** | %s | %s | | | | %s | %s | %s | %s | %s | %s |%n",
-                percent(meanRate(stats, NeuronSite.LIF1)), percent(meanRate(stats, NeuronSite.LIF2)),
+        String hiddenTotal = hidden ? String.format(Locale.ROOT, " %s | |", percent(meanRate(stats, NeuronSite.FFN_HIDDEN))) : "";
+        sb.append(String.format(Locale.ROOT, "| **total** | %s | %s | | |%s | %s | %s | %s | %s | %s | %s |%n",
+                percent(meanRate(stats, NeuronSite.LIF1)), percent(meanRate(stats, NeuronSite.LIF2)), hiddenTotal,
                 count(all.macs() / n), count(all.sops() / n), count(all.adds() / n),
                 number(report.energyPj() / n / 1000), number(report.annEnergyPj() / n / 1000),
                 ratio(report.energyRatio())));
@@ -138,6 +148,9 @@ public final class SpikeTable {
     static String number(double v) {
         if (Double.isNaN(v)) {
             return "-";
+        }
+        if (v == 0) {
+            return "0";
         }
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.3f", v);
     }

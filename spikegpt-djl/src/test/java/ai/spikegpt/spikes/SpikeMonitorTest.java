@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 import ai.spikegpt.ReferenceVectors;
 import ai.spikegpt.io.ModelIO;
 import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.model.SpikeGptState;
 import java.io.IOException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -234,6 +236,60 @@ class SpikeMonitorTest {
             assertThrows(IllegalArgumentException.class, () -> traces.spikes(0, NeuronSite.LIF1));
             assertThrows(IllegalArgumentException.class,
                     () -> SpikeMonitor.builder(f.model).optTraceLayers(f.layers).build());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny"})
+    void statefulForwardsCountTheRecurrentFormLikeTheParallelOne(String name) throws IOException {
+        try (Fixture f = new Fixture(name)) {
+            SpikeMonitor parallel = SpikeMonitor.builder(f.model).build();
+            f.model.forward(f.ps, f.tokens, null, false, parallel);
+            SpikeMonitor recurrent =
+                    SpikeMonitor.builder(f.model).optStatefulForwards(true).optTraceLayers(0).optMaxTraceTokens(5).build();
+            SpikeGptState state = SpikeGptState.zeros(f.manager, f.vectors.config, f.batch);
+            for (int t = 0; t < f.steps; t++) {
+                NDArray step = f.tokens.get(new NDIndex(":, {}:{}", t, t + 1));
+                state = f.model.forward(f.ps, step, state, false, recurrent).state();
+            }
+            SpikeStatistics a = parallel.statistics();
+            SpikeStatistics b = recurrent.statistics();
+            assertEquals(a.rates(), b.rates(), "the recurrent form spikes like the parallel one");
+            assertEquals(f.steps, b.forwards());
+            for (int i = 0; i <= f.layers; i++) {
+                StreamStats[] x = i < f.layers ? new StreamStats[] {a.attInput(i), a.ffnInput(i)} : new StreamStats[] {a.headInput()};
+                StreamStats[] y = i < f.layers ? new StreamStats[] {b.attInput(i), b.ffnInput(i)} : new StreamStats[] {b.headInput()};
+                for (int k = 0; k < x.length; k++) {
+                    assertEquals(x[k].events(), y[k].events(), x[k].name());
+                    assertEquals(x[k].previousEvents(), y[k].previousEvents(), x[k].name() + " previous (carried over)");
+                    assertEquals(x[k].previousPositions(), y[k].previousPositions(), x[k].name());
+                }
+            }
+            // the traces continue over the forwards: the first 5 tokens of sequence 0
+            long[] map = f.spikes(0, "lif1");
+            float[] traced = recurrent.traces().spikes(0, NeuronSite.LIF1);
+            assertEquals(5, recurrent.traces().tokens());
+            for (int i = 0; i < 5 * f.width; i++) {
+                assertEquals(map[i], (long) traced[i], "trace at " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny"})
+    void anAttachedMonitorLeavesNoArraysBehind(String name) throws IOException {
+        try (Fixture f = new Fixture(name); SpikeMonitor monitor = SpikeMonitor.attach(f.model)) {
+            int[] counts = new int[4];
+            for (int round = 0; round < 4; round++) {
+                try (NDManager call = f.manager.newSubManager()) {
+                    NDArray tokens = f.tokens.duplicate();
+                    tokens.attach(call);
+                    f.model.forward(f.ps, tokens, null, false, null);
+                }
+                counts[round] = f.manager.getManagedArrays().size();
+            }
+            assertEquals(counts[1], counts[3], "arrays in the model's manager after rounds 2 and 4");
+            assertEquals(4, monitor.statistics().forwards());
         }
     }
 }
