@@ -112,7 +112,7 @@ final class SpikesCommand implements Callable<Integer> {
             traces = monitor.traces();
         }
         OperationReport report = OperationCounter.count(stats, energy);
-        System.out.println("model: " + dir + "  " + config);
+        System.out.println("model: " + dir);
         System.out.println();
         System.out.print(SpikeTable.layers(report));
         if (detail) {

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * training, dropout scales the residual stream; the rates stay exact, but the stream statistics
  * assume the inference form (integer spike counts).
  *
- * <p>Thread-safe: recording and reading are synchronised.
+ * <p>Recording and reading are synchronised, but the monitor follows one forward pass at a time:
+ * do not run forward passes of the monitored model concurrently while it is attached.
  */
 public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
 
