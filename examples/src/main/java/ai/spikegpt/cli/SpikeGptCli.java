@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             LogitsCommand.class,
             ImportCommand.class,
             ExportCommand.class,
+            SpikesCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
             CommandLine.HelpCommand.class
@@ -72,6 +73,7 @@ public final class SpikeGptCli implements Runnable {
 
         static void configure() {
             setDefault("ai.djl.offline", "true");
+            setDefault("java.awt.headless", "true");
             setDefault("ai.djl.pytorch.num_interop_threads", "1");
             setDefault("ai.djl.pytorch.num_threads", Integer.toString(java.lang.Runtime.getRuntime().availableProcessors()));
             setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");

@@ -160,6 +160,34 @@ public final class LifNeuron extends SpikingNeuron {
         return new NDList(straightThrough(spikeArray, y), vLast);
     }
 
+    /**
+     * Recomputes the charged membrane {@code h[t] = v[t-1] + (x[t] - v[t-1]) / tau} (the value
+     * compared with the threshold, before the reset) with the neuron's current tau and threshold,
+     * in the same float order as {@link #spike}: {@code h[t] >= thresholdValue()} exactly where
+     * {@code spike} fires.
+     *
+     * @param current the input currents, row-major {@code [batch, steps, width]}
+     * @param batch the batch size
+     * @param steps the number of steps
+     * @param width the number of neurons
+     * @param v0 the membrane before the first step, row-major {@code [batch, width]}, or null for
+     *     the reset potential
+     * @return {@code h}, row-major {@code [batch, steps, width]}
+     */
+    @Override
+    public float[] potential(float[] current, int batch, int steps, int width, float[] v0) {
+        checkSizes(current, batch, steps, width, v0);
+        float theta = thresholdValue();
+        float invTau = decayLogit == null ? 1f / tau : (float) sigmoid(decayLogit.getArray().getFloat());
+        float[] v = v0 == null ? initialMembrane(null, batch, width, resetPotential) : v0.clone();
+        Trace trace = new Trace(current, v, false, false, false);
+        trace.charge = new float[current.length];
+        for (int b = 0; b < batch; b++) {
+            simulate(trace, b, steps, width, theta, invTau, 1f - invTau, decayLogit == null);
+        }
+        return trace.charge;
+    }
+
     /** The values of one forward pass, row-major {@code [B, T, N]}, and what the backward needs. */
     private static final class Trace {
         final float[] in;
@@ -169,6 +197,7 @@ public final class LifNeuron extends SpikingNeuron {
         final float[] gate; // (1 - 1/tau) dv/dh of the previous step
         final float[] vPrev; // the membrane before each step (learnable tau)
         final float[] thetaGate; // (1 - 1/tau) dv/dtheta of the previous step (learnable threshold)
+        float[] charge; // h, only when asked for (potential)
 
         Trace(float[] in, float[] v0, boolean grad, boolean learnTau, boolean learnTheta) {
             this.in = in;
@@ -196,6 +225,9 @@ public final class LifNeuron extends SpikingNeuron {
                 boolean fire = h >= theta;
                 float s = fire ? 1f : 0f;
                 tr.spikes[i] = s;
+                if (tr.charge != null) {
+                    tr.charge[i] = h;
+                }
                 v[vBase + n] = resetMode == ResetMode.HARD ? (fire ? resetPotential : h) : h - theta * s;
                 if (!grad) {
                     continue;

@@ -92,6 +92,55 @@ public abstract class SpikingNeuron extends AbstractBlock {
         return new Shape[] {x, new Shape(x.get(0), x.get(2))};
     }
 
+    /**
+     * Returns the firing threshold in use: the trained value if the threshold is learnable, else
+     * the fixed one.
+     *
+     * @return the threshold {@code v_th}
+     */
+    public float thresholdValue() {
+        return threshold == null ? initialThreshold : threshold.getArray().getFloat();
+    }
+
+    /**
+     * Recomputes, outside autograd, the potential that the neuron compares with its threshold at
+     * every step, for given input currents (for analysis and plots: a spike is {@code h[t] >=
+     * v_th}). This base implementation is a memoryless neuron's: {@code h[t] = x[t]}; {@link
+     * LifNeuron} returns its charged membrane.
+     *
+     * @param current the input currents, row-major {@code [batch, steps, width]}
+     * @param batch the batch size
+     * @param steps the number of steps
+     * @param width the number of neurons
+     * @param v0 the membrane before the first step, row-major {@code [batch, width]}, or null for
+     *     rest
+     * @return {@code h}, row-major {@code [batch, steps, width]}
+     */
+    public float[] potential(float[] current, int batch, int steps, int width, float[] v0) {
+        checkSizes(current, batch, steps, width, v0);
+        return current.clone();
+    }
+
+    /**
+     * Checks the sizes of {@link #potential}'s arguments.
+     *
+     * @param current the currents
+     * @param batch the batch size
+     * @param steps the number of steps
+     * @param width the number of neurons
+     * @param v0 the initial membrane, or null
+     */
+    protected static void checkSizes(float[] current, int batch, int steps, int width, float[] v0) {
+        if ((long) batch * steps * width != current.length) {
+            throw new IllegalArgumentException(
+                    "expected " + batch + " x " + steps + " x " + width + " currents, got " + current.length);
+        }
+        if (v0 != null && v0.length != (long) batch * width) {
+            throw new IllegalArgumentException(
+                    "expected " + batch + " x " + width + " initial membrane values, got " + v0.length);
+        }
+    }
+
     /** @return the surrogate gradient */
     public Surrogate getSurrogate() {
         return surrogate;

@@ -16,6 +16,8 @@ import ai.djl.translate.TranslateException;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.spikes.SpikeMonitor;
+import ai.spikegpt.spikes.SpikeStatistics;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -28,7 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
+import java.util.StringJoiner;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,6 +178,8 @@ public final class LanguageModelTrainer {
                 if (bar != null) {
                     bar.start(state.step);
                 }
+                SpikeMonitor spikes = SpikeMonitor.attach(block);
+                spikes.detach();
                 double lossSum = state.lossSum;
                 int lossCount = state.lossCount;
                 long intervalStart = System.nanoTime();
@@ -183,7 +187,14 @@ public final class LanguageModelTrainer {
                 for (Batch data : trainer.iterateDataset(trainData)) {
                     // dropout masks depend only on (seed, step): resuming reproduces them
                     Engine.getInstance().setRandomSeed((int) (seed + 1 + state.step));
+                    // the firing rates of each log row come from the interval's last batch: the
+                    // monitor reads the spikes without changing them, and one batch in logEvery keeps its cost small
+                    boolean sampleSpikes = (state.step + 1) % b.logEvery == 0 || state.step + 1 == totalSteps;
+                    if (sampleSpikes) {
+                        spikes.attach();
+                    }
                     EasyTrain.trainBatch(trainer, data);
+                    spikes.detach();
                     trainer.step();
                     data.close();
                     state.step++;
@@ -228,7 +239,11 @@ public final class LanguageModelTrainer {
                         }
                         log.add(new TrainingLog.Row(state.step, state.step * batch * ctx,
                                 adam.learningRate(state.step), mean, mean / Math.log(2) * b.tokensPerCharacter,
-                                valBpc, clipping.getLastNorm(), tps, b.spikeRate.applyAsDouble(block)));
+                                valBpc, clipping.getLastNorm(), tps, meanRate(spikes)));
+                        if (evaluate) {
+                            LOG.info("step {}: spike rates {}", state.step, formatRates(spikes));
+                        }
+                        spikes.reset();
                         String message = String.format(Locale.ROOT, "loss %.3f  bpc %.3f%s  %.0f tok/s",
                                 mean, mean / Math.log(2) * b.tokensPerCharacter,
                                 Double.isNaN(valBpc) ? "" : String.format(Locale.ROOT, "  val bpc %.3f", valBpc), tps);
@@ -277,6 +292,20 @@ public final class LanguageModelTrainer {
         } catch (TranslateException e) {
             throw new IOException("reading the training data failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The mean firing rate over the monitored LIF layers, NaN where nothing spiked (vanilla RWKV). */
+    private static double meanRate(SpikeMonitor spikes) {
+        SpikeStatistics stats = spikes.statistics();
+        return stats.positions() == 0
+                ? Double.NaN
+                : stats.rates().values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static String formatRates(SpikeMonitor spikes) {
+        StringJoiner j = new StringJoiner(" ");
+        spikes.statistics().rates().forEach((k, v) -> j.add(String.format(Locale.ROOT, "%s=%.1f%%", k, 100 * v)));
+        return j.toString();
     }
 
     private TokenWindowDataset validationData(int ctx) {
@@ -343,7 +372,6 @@ public final class LanguageModelTrainer {
         private double tokensPerCharacter = 1;
         private DataType storage = DataType.FLOAT32;
         private final List<TrainingListener> listeners = new ArrayList<>();
-        private ToDoubleFunction<SpikeGptModel> spikeRate = m -> Double.NaN;
 
         Builder() {}
 
@@ -484,12 +512,6 @@ public final class LanguageModelTrainer {
         /** @param listener more DJL training listeners @return this builder */
         public Builder addListener(TrainingListener listener) {
             listeners.add(listener);
-            return this;
-        }
-
-        /** @param f reports the mean firing rate to log, e.g. from a spike monitor @return this builder */
-        public Builder optSpikeRate(ToDoubleFunction<SpikeGptModel> f) {
-            spikeRate = f;
             return this;
         }
 
