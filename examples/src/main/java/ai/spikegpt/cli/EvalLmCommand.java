@@ -10,6 +10,7 @@ import ai.spikegpt.training.LanguageModelEvaluation;
 import ai.spikegpt.training.TextCorpus;
 import ai.spikegpt.training.TokenWindowDataset;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,10 +26,11 @@ final class EvalLmCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "a model directory or zoo artifact")
     String model;
 
-    @Option(names = "--corpus", required = true, description = "a UTF-8 text file")
-    Path corpus;
+    @Option(names = "--corpus", required = true, arity = "1..*",
+            description = "UTF-8 text files or directories of .txt files, as given to train-lm")
+    List<Path> corpus;
 
-    @Option(names = "--all", description = "evaluate the whole file instead of its last 10%")
+    @Option(names = "--all", description = "evaluate the whole text instead of the last 10% of each source")
     boolean all;
 
     @Option(names = "--window", description = "evaluation window (default: the model's ctx_len)")
@@ -59,7 +61,7 @@ final class EvalLmCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT,
                     "%s on %s (%s): %,d tokens, %,d characters%n  bits per character %.4f%n  perplexity %.4f (per token)%n"
                             + "  cross-entropy %.4f nats per token%n",
-                    lm.getConfig(), corpus, all ? "whole file" : "last 10%", r.tokens(), r.characters(),
+                    lm.getConfig(), corpus, all ? "all of it" : "last 10%", r.tokens(), r.characters(),
                     r.bitsPerCharacter(), r.perplexity(), r.natsPerToken());
         }
         return 0;

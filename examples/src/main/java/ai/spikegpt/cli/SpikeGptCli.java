@@ -14,13 +14,17 @@ import picocli.CommandLine.Command;
         version = "spikegpt 0.1.0 (DJL 0.36.0, PyTorch 2.7.1, CPU)",
         description = "SpikeGPT, a spiking RWKV language model, on the JVM with Deep Java Library.",
         subcommands = {
+            ClassifyCommand.class,
             GenerateCommand.class,
             TrainLmCommand.class,
             EvalLmCommand.class,
+            FinetuneClassifierCommand.class,
+            EvalClassifierCommand.class,
             LogitsCommand.class,
             ImportCommand.class,
             ExportCommand.class,
             SpikesCommand.class,
+            ZooPackCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
             CommandLine.HelpCommand.class
@@ -78,6 +82,8 @@ public final class SpikeGptCli implements Runnable {
             setDefault("ai.djl.pytorch.num_threads", Integer.toString(java.lang.Runtime.getRuntime().availableProcessors()));
             setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
             setDefault("org.slf4j.simpleLogger.log.ai.spikegpt", "info");
+            // a CPU-only machine is expected here: no warning that no CUDA driver was found
+            setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
             setDefault("org.slf4j.simpleLogger.showThreadName", "false");
             setDefault("org.slf4j.simpleLogger.showLogName", "false");
             Locale.setDefault(Locale.ROOT);

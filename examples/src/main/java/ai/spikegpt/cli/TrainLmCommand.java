@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.tokenizer.BpeTokenizer;
 import ai.spikegpt.tokenizer.CharTokenizer;
+import ai.spikegpt.tokenizer.Gpt2Vocabulary;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.training.LanguageModelTrainer;
 import ai.spikegpt.training.TextCorpus;
@@ -12,6 +13,7 @@ import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,8 +34,9 @@ final class TrainLmCommand implements Callable<Integer> {
             "{\"n_embd\": 256, \"n_layer\": 6, \"ctx_len\": 256, \"dropout\": 0.03,"
                     + " \"init\": {\"scheme\": \"rwkv\", \"att_out_gain\": 5, \"ffn_value_gain\": 12}}";
 
-    @Option(names = "--corpus", required = true, description = "a UTF-8 text file")
-    Path corpus;
+    @Option(names = "--corpus", required = true, arity = "1..*",
+            description = "UTF-8 text files or directories of .txt files; each is split 90/10")
+    List<Path> corpus;
 
     @Option(names = "--out", required = true, description = "the output directory")
     Path out;
@@ -41,8 +44,10 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--config", description = "config.json (vocab_size may be left out: the tokenizer's is used)")
     Path config;
 
-    @Option(names = "--tokenizer", description = "a tokenizer.json for byte-level BPE (default: characters of the corpus)")
-    Path tokenizerFile;
+    @Option(names = "--tokenizer", description = {
+        "a tokenizer.json for byte-level BPE, or gpt2:N for GPT-2's first N BPE tokens",
+        "(from jtokkit's ranks, no download); default: the characters of the corpus"})
+    String tokenizerSpec;
 
     @Option(names = "--steps", description = "optimizer steps (the learning-rate schedule's length)")
     long steps;
@@ -92,9 +97,7 @@ final class TrainLmCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --steps N or --minutes M (or both: M caps the run)");
         }
         TextCorpus text = TextCorpus.read(corpus, 0.9);
-        try (TextTokenizer tokenizer = tokenizerFile == null
-                ? CharTokenizer.fit(text.train() + text.validation())
-                : BpeTokenizer.load(tokenizerFile)) {
+        try (TextTokenizer tokenizer = tokenizer(text)) {
             SpikeGptConfig cfg = config(tokenizer.vocabSize());
             int[] train = TextCorpus.encode(text.train(), tokenizer);
             int[] validation = TextCorpus.encode(text.validation(), tokenizer);
@@ -127,6 +130,25 @@ final class TrainLmCommand implements Callable<Integer> {
                     summary.validationBpc(), summary.validationPerplexity(), out.toAbsolutePath());
         }
         return 0;
+    }
+
+    private TextTokenizer tokenizer(TextCorpus text) throws java.io.IOException {
+        if (tokenizerSpec == null) {
+            return CharTokenizer.fit(text.train() + text.validation());
+        }
+        if (tokenizerSpec.startsWith("gpt2:")) {
+            int size;
+            try {
+                size = Integer.parseInt(tokenizerSpec.substring(5));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--tokenizer gpt2:N needs a number of tokens, got " + tokenizerSpec);
+            }
+            Path file = Files.createTempFile("gpt2-", ".json");
+            file.toFile().deleteOnExit(); // read again when the model directory is written
+            Gpt2Vocabulary.write(size, file);
+            return BpeTokenizer.load(file);
+        }
+        return BpeTokenizer.load(Path.of(tokenizerSpec));
     }
 
     private SpikeGptConfig config(int vocab) throws java.io.IOException {

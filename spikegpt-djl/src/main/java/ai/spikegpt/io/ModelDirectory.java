@@ -10,6 +10,7 @@ import ai.spikegpt.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -126,6 +127,22 @@ public final class ModelDirectory {
                             + "with 'spikegpt finetune-classifier' first");
         }
         return ModelIO.loadClassifier(dir.resolve(WEIGHTS), config, manager);
+    }
+
+    /**
+     * Starts a classifier for new labels from a directory's language model (a classifier's
+     * directory works too: its head is replaced). The trunk keeps its trained weights; the head is
+     * new. Fine-tune it, then {@link #save} it.
+     *
+     * @param dir the model directory
+     * @param labels the class names, at least two
+     * @param manager the manager that owns the parameters
+     * @return the classifier
+     * @throws IOException if it cannot be read
+     */
+    public static SpikeGptClassifier newClassifier(Path dir, List<String> labels, NDManager manager) throws IOException {
+        SpikeGptConfig config = config(dir).toBuilder().optLabels(labels).build();
+        return ModelIO.newClassifier(Safetensors.open(dir.resolve(WEIGHTS)), config, manager);
     }
 
     /**

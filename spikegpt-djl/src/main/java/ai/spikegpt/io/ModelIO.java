@@ -119,6 +119,24 @@ public final class ModelIO {
     }
 
     /**
+     * Starts a classifier from a language model: the model's tensors from the source, a new
+     * classification head with PyTorch's default initialisation ({@code classifier.*} tensors in
+     * the source are ignored). This is where fine-tuning for classification begins.
+     *
+     * @param weights the language model's tensors
+     * @param config the language model's configuration with the labels to learn ({@code n_classes >= 2})
+     * @param manager the manager that owns the parameters
+     * @return the initialised classifier
+     * @throws IllegalArgumentException if a tensor is missing, unexpected or mis-shaped
+     */
+    public static SpikeGptClassifier newClassifier(TensorSource weights, SpikeGptConfig config, NDManager manager) {
+        SpikeGptClassifier classifier = new SpikeGptClassifier(config(weights, config));
+        assign(classifier.getModel().namedParameters(), weights, classifier.getConfig(), true);
+        classifier.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+        return classifier;
+    }
+
+    /**
      * Makes every parameter take its value from the file when the block is initialised.
      *
      * @param params the block's parameters by original name (uninitialised)

@@ -16,7 +16,9 @@ import ai.spikegpt.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,7 +31,7 @@ import java.util.Set;
  * <p>Arguments (from the zoo artifact, {@code serving.properties} or {@code
  * Criteria.optArgument}): {@code temperature} (0.8), {@code topK} (0), {@code topP} (1), {@code
  * maxNewTokens} (200), {@code seed} (0), {@code maxPromptTokens} (4096) for generation, {@code
- * maxTokens} (4096) for classification.
+ * maxTokens} (4096) and {@code labels} (comma-separated, default: the model's) for classification.
  */
 public final class SpikeGptTranslatorFactory implements TranslatorFactory {
 
@@ -56,8 +58,13 @@ public final class SpikeGptTranslatorFactory implements TranslatorFactory {
             TextTokenizer tokenizer = ModelDirectory.tokenizer(dir);
             if (output == Classifications.class) {
                 SpikeGptConfig config = ModelDirectory.config(dir);
+                if (config.getClasses() < 2 && !arguments.containsKey("labels")) {
+                    throw new IllegalArgumentException(dir + " holds a language model without a classification head: "
+                            + "fine-tune it first ('spikegpt finetune-classifier'), or start a classifier to fine-tune "
+                            + "with the argument labels, e.g. Criteria.optArgument(\"labels\", \"negative,positive\")");
+                }
                 return (Translator<I, O>) new TextClassificationTranslator(
-                        tokenizer, config.getLabels(), ArgumentsUtil.intValue(arguments, "maxTokens", 4096));
+                        tokenizer, labels(config, arguments), ArgumentsUtil.intValue(arguments, "maxTokens", 4096));
             }
             SamplingConfig sampling = sampling(arguments, tokenizer);
             int maxPrompt = ArgumentsUtil.intValue(arguments, "maxPromptTokens", 4096);
@@ -71,6 +78,28 @@ public final class SpikeGptTranslatorFactory implements TranslatorFactory {
             throw new TranslateException("cannot read the tokenizer of " + dir + ": " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("unsupported types " + input + " -> " + output + "; supported: " + SUPPORTED);
+    }
+
+    /**
+     * Returns the class labels: the argument {@code labels} (comma-separated, for a classifier
+     * started from a language model, see {@link ai.spikegpt.zoo.SpikeGptBlockFactory}), else the
+     * configuration's.
+     *
+     * @param config the model's configuration
+     * @param arguments the model's arguments
+     * @return the labels
+     */
+    public static List<String> labels(SpikeGptConfig config, Map<String, ?> arguments) {
+        Object value = arguments.get("labels");
+        if (value == null) {
+            return config.getLabels();
+        }
+        List<String> labels = Arrays.stream(value.toString().split(",")).map(String::strip).toList();
+        if (labels.size() < 2 || labels.stream().anyMatch(String::isEmpty) || Set.copyOf(labels).size() != labels.size()) {
+            throw new IllegalArgumentException(
+                    "the argument labels must name at least two distinct classes, comma-separated, got '" + value + "'");
+        }
+        return labels;
     }
 
     static SamplingConfig sampling(Map<String, ?> arguments, TextTokenizer tokenizer) {

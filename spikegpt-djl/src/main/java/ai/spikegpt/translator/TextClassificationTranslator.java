@@ -71,6 +71,16 @@ public class TextClassificationTranslator implements Translator<String, Classifi
 
     @Override
     public Batchifier getBatchifier() {
+        return paddingBatchifier();
+    }
+
+    /**
+     * Returns the batchifier of {@code (tokens [T], mask [T])} inputs: both padded with zeros at
+     * the end to the batch's longest text, then stacked. Training data uses it too.
+     *
+     * @return the batchifier
+     */
+    public static Batchifier paddingBatchifier() {
         return PaddingStackBatchifier.builder()
                 .optIncludeValidLengths(false)
                 .addPad(0, 0, m -> m.zeros(new Shape(1), DataType.INT64))

@@ -6,15 +6,19 @@ import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptConfig;
+import ai.spikegpt.translator.SpikeGptTranslatorFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Builds the block of a SpikeGPT model directory for DJL's model loader (zoo artifacts and {@code
  * Criteria.optModelPath}): a {@link ai.spikegpt.model.SpikeGptClassifier} for a sentiment or text
  * classification application, or when the argument {@code head} is {@code classifier}; otherwise
- * the {@link ai.spikegpt.model.SpikeGptModel} language model. The weights come from the
+ * the {@link ai.spikegpt.model.SpikeGptModel} language model. The argument {@code labels}
+ * (comma-separated class names) starts a classifier for new labels: the directory's trained trunk
+ * and a new head, ready to fine-tune with a DJL {@code Trainer}. The weights come from the
  * directory's safetensors, so the directory's {@code serving.properties} sets {@code
  * option.hasParameter=false}.
  */
@@ -25,12 +29,21 @@ public final class SpikeGptBlockFactory implements BlockFactory {
     @Override
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
         SpikeGptConfig config = ModelDirectory.config(modelPath);
+        if (arguments.containsKey("labels")) {
+            List<String> labels = SpikeGptTranslatorFactory.labels(config, arguments);
+            if (!labels.equals(config.getLabels())) {
+                return ModelDirectory.newClassifier(modelPath, labels, model.getNDManager());
+            }
+        }
         return classifier(config, arguments)
                 ? ModelDirectory.loadClassifier(modelPath, model.getNDManager())
                 : ModelDirectory.loadLanguageModel(modelPath, model.getNDManager());
     }
 
     static boolean classifier(SpikeGptConfig config, Map<String, ?> arguments) {
+        if (arguments.containsKey("labels")) {
+            return true;
+        }
         Object head = arguments.get("head");
         if (head != null) {
             return "classifier".equals(head.toString());

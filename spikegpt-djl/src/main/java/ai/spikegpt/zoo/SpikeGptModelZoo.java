@@ -66,19 +66,7 @@ public final class SpikeGptModelZoo extends ModelZoo {
      * @throws IllegalArgumentException for an unknown artifact id
      */
     public static Path modelDirectory(String artifactId) throws IOException {
-        Application application;
-        switch (artifactId) {
-            case TINY_SHAKESPEARE:
-            case PROSE:
-                application = Application.NLP.TEXT_GENERATION;
-                break;
-            case SENTIMENT:
-                application = Application.NLP.SENTIMENT_ANALYSIS;
-                break;
-            default:
-                throw new IllegalArgumentException("the SpikeGPT zoo has no artifact '" + artifactId + "'; it has "
-                        + TINY_SHAKESPEARE + ", " + PROSE + " and " + SENTIMENT);
-        }
+        Application application = application(artifactId);
         MRL mrl = REPOSITORY.model(application, GROUP_ID, artifactId, VERSION);
         Artifact artifact = mrl.getDefaultArtifact();
         if (artifact == null) {
@@ -86,6 +74,22 @@ public final class SpikeGptModelZoo extends ModelZoo {
         }
         mrl.prepare(artifact);
         return REPOSITORY.getResourceDirectory(artifact);
+    }
+
+    /**
+     * Returns the application an artifact serves.
+     *
+     * @param artifactId one of {@link #TINY_SHAKESPEARE}, {@link #PROSE}, {@link #SENTIMENT}
+     * @return its application
+     * @throws IllegalArgumentException for an unknown artifact id
+     */
+    public static Application application(String artifactId) {
+        return switch (artifactId) {
+            case TINY_SHAKESPEARE, PROSE -> Application.NLP.TEXT_GENERATION;
+            case SENTIMENT -> Application.NLP.SENTIMENT_ANALYSIS;
+            default -> throw new IllegalArgumentException("the SpikeGPT zoo has no artifact '" + artifactId
+                    + "'; it has " + TINY_SHAKESPEARE + ", " + PROSE + " and " + SENTIMENT);
+        };
     }
 
     @Override

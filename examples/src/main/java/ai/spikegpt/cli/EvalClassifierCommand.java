@@ -1,0 +1,68 @@
+package ai.spikegpt.cli;
+
+import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.util.ProgressBar;
+import ai.spikegpt.io.ModelDirectory;
+import ai.spikegpt.training.ConfusionMatrix;
+import ai.spikegpt.training.LabeledTextDataset;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spikegpt eval-classifier}: accuracy, per-class precision and recall, confusion matrix. */
+@Command(
+        name = "eval-classifier",
+        mixinStandardHelpOptions = true,
+        description = "Score a classifier on a LABEL<TAB or space>TEXT file: accuracy, per-class precision/recall/F1, confusion matrix.")
+final class EvalClassifierCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "a classifier's model directory or zoo artifact")
+    String model;
+
+    @Option(names = "--data", required = true, description = "labelled examples; labels are class names or indices")
+    Path data;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "texts per forward pass (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--verbose", description = "show stack traces")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = ModelArgument.resolve(model);
+        List<String> labels = ModelDirectory.config(dir).getLabels();
+        List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(data);
+        int[] actual = new int[examples.size()];
+        for (int i = 0; i < actual.length; i++) {
+            try {
+                actual[i] = LabeledTextDataset.labelIndex(examples.get(i).label(), labels);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(data + ":" + examples.get(i).line() + ": " + e.getMessage(), e);
+            }
+        }
+        ConfusionMatrix matrix = new ConfusionMatrix(labels);
+        try (ZooModel<String, Classifications> zooModel = ClassifierCriteria.of(dir).loadModel();
+                Predictor<String, Classifications> predictor = zooModel.newPredictor()) {
+            ProgressBar bar = new ProgressBar("Classifying", examples.size());
+            bar.start(0);
+            for (int from = 0; from < examples.size(); from += batchSize) {
+                int to = Math.min(examples.size(), from + batchSize);
+                List<String> texts = examples.subList(from, to).stream().map(LabeledTextDataset.Example::text).toList();
+                List<Classifications> results = predictor.batchPredict(texts);
+                for (int i = from; i < to; i++) {
+                    matrix.add(actual[i], labels.indexOf(results.get(i - from).best().getClassName()));
+                }
+                bar.update(to);
+            }
+            bar.end();
+        }
+        System.out.println(data + " with " + dir + ":");
+        System.out.print(matrix.format());
+        return 0;
+    }
+}

@@ -1,0 +1,296 @@
+package ai.spikegpt.training;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Record;
+import ai.djl.util.Progress;
+import ai.spikegpt.tokenizer.TextTokenizer;
+import ai.spikegpt.translator.TextClassificationTranslator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Labelled texts for classification on DJL's dataset API. A record is {@code (tokens [T], mask
+ * [T])} with label {@code [1]} (the class index); batches are padded to their longest text with
+ * the same batchifier as {@link TextClassificationTranslator}, so training sees exactly what
+ * prediction sees.
+ *
+ * <p>The file format is one example per line, {@code LABEL<TAB or space>TEXT} (the format of the
+ * SST, MR and Subj files): a label is one of the class names, or a class index {@code 0 .. n-1}
+ * (SST-2's {@code 0} / {@code 1}). Blank lines are skipped; anything else that does not parse is
+ * an error naming the file and line. Texts longer than {@code maxTokens} keep their first {@code
+ * maxTokens} tokens.
+ */
+public final class LabeledTextDataset extends RandomAccessDataset {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LabeledTextDataset.class);
+
+    /** One labelled text as read from a file. */
+    public record Example(String label, String text, int line) {}
+
+    private final List<long[]> tokens;
+    private final int[] labels;
+    private final List<String> labelNames;
+
+    private LabeledTextDataset(Builder b, List<long[]> tokens, int[] labels) {
+        super(b);
+        this.tokens = tokens;
+        this.labels = labels;
+        this.labelNames = b.labels;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the examples of a {@code LABEL<TAB or space>TEXT} file.
+     *
+     * @param file the file (UTF-8)
+     * @return the examples, in file order
+     * @throws IOException if it cannot be read, is not UTF-8, has a line without text, or has no examples
+     */
+    public static List<Example> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no data file at " + file);
+        }
+        String content;
+        try {
+            content = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not UTF-8 text", e);
+        }
+        List<Example> out = new ArrayList<>();
+        String[] lines = content.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int cut = 0;
+            while (cut < line.length() && !Character.isWhitespace(line.charAt(cut))) {
+                cut++;
+            }
+            String text = line.substring(cut).strip();
+            if (text.isEmpty()) {
+                throw new IOException(file + ":" + (i + 1) + ": expected LABEL<TAB or space>TEXT, found only '"
+                        + abbreviate(line) + "'");
+            }
+            out.add(new Example(line.substring(0, cut), text, i + 1));
+        }
+        if (out.isEmpty()) {
+            throw new IOException(file + " has no examples (expected lines of LABEL<TAB or space>TEXT)");
+        }
+        return out;
+    }
+
+    /**
+     * Returns the labels a file uses, in a stable order: numerically if all are integers (so SST's
+     * {@code 0..4} keep their meaning as indices), else alphabetically.
+     *
+     * @param examples the examples
+     * @return the distinct labels
+     */
+    public static List<String> labelsOf(List<Example> examples) {
+        TreeSet<String> distinct = new TreeSet<>();
+        examples.forEach(e -> distinct.add(e.label()));
+        List<String> out = new ArrayList<>(distinct);
+        if (out.stream().allMatch(l -> l.matches("-?\\d{1,9}"))) {
+            out.sort((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
+        }
+        return out;
+    }
+
+    /**
+     * Resolves a label to its class index: a class name, or an index {@code 0 .. n-1}.
+     *
+     * @param label the label as written
+     * @param labels the class names
+     * @return the index
+     * @throws IllegalArgumentException if it is neither
+     */
+    public static int labelIndex(String label, List<String> labels) {
+        int index = labels.indexOf(label);
+        if (index >= 0) {
+            return index;
+        }
+        if (label.matches("\\d{1,9}")) {
+            int n = Integer.parseInt(label);
+            if (n < labels.size()) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("unknown label '" + label + "': the classes are " + labels
+                + " (or their indices 0.." + (labels.size() - 1) + ")");
+    }
+
+    @Override
+    public Record get(NDManager manager, long index) {
+        long[] ids = tokens.get(Math.toIntExact(index));
+        NDList data = new NDList(manager.create(ids), manager.ones(new Shape(ids.length), DataType.FLOAT32));
+        return new Record(data, new NDList(manager.create(new long[] {labels[(int) index]})));
+    }
+
+    @Override
+    protected long availableSize() {
+        return tokens.size();
+    }
+
+    @Override
+    public void prepare(Progress progress) {
+        // everything is encoded when the dataset is built
+    }
+
+    /** @return the class names, in index order */
+    public List<String> getLabels() {
+        return labelNames;
+    }
+
+    /** @return the class index of every example, in order */
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    /**
+     * Returns how many examples each class has.
+     *
+     * @return counts by class index
+     */
+    public int[] classCounts() {
+        int[] counts = new int[labelNames.size()];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        return counts;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /** Builds a {@link LabeledTextDataset}: {@code setTokenizer}, {@code setLabels}, then a file or examples. */
+    public static final class Builder extends BaseBuilder<Builder> {
+
+        private TextTokenizer tokenizer;
+        private List<String> labels;
+        private List<Example> examples;
+        private String origin = "the examples";
+        private int maxTokens = 512;
+
+        private Builder() {
+            optDataBatchifier(TextClassificationTranslator.paddingBatchifier());
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** @param tokenizer the model's tokenizer @return this builder */
+        public Builder setTokenizer(TextTokenizer tokenizer) {
+            this.tokenizer = tokenizer;
+            return this;
+        }
+
+        /** @param labels the class names in the classifier's order @return this builder */
+        public Builder setLabels(List<String> labels) {
+            this.labels = List.copyOf(labels);
+            return this;
+        }
+
+        /**
+         * @param file a {@code LABEL<TAB or space>TEXT} file
+         * @return this builder
+         * @throws IOException if it cannot be read (see {@link #read})
+         */
+        public Builder optFile(Path file) throws IOException {
+            examples = read(file);
+            origin = file.toString();
+            return this;
+        }
+
+        /**
+         * @param examples labelled texts
+         * @param origin where they come from, for messages (e.g. the file they were read from)
+         * @return this builder
+         */
+        public Builder optExamples(List<Example> examples, String origin) {
+            this.examples = List.copyOf(examples);
+            this.origin = origin;
+            return this;
+        }
+
+        /** @param n the longest text kept, in tokens (default 512) @return this builder */
+        public Builder optMaxTokens(int n) {
+            maxTokens = n;
+            return this;
+        }
+
+        /**
+         * Encodes the texts and resolves the labels.
+         *
+         * @return the dataset
+         * @throws IllegalArgumentException for a missing setting or an unknown label (with its line)
+         */
+        public LabeledTextDataset build() {
+            if (tokenizer == null || labels == null || examples == null) {
+                throw new IllegalArgumentException("setTokenizer, setLabels and optFile or optExamples are required");
+            }
+            if (labels.size() < 2) {
+                throw new IllegalArgumentException("classification needs at least two labels, got " + labels);
+            }
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+            }
+            List<long[]> tokens = new ArrayList<>(examples.size());
+            int[] classes = new int[examples.size()];
+            int cut = 0;
+            for (int i = 0; i < examples.size(); i++) {
+                Example e = examples.get(i);
+                try {
+                    classes[i] = labelIndex(e.label(), labels);
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(origin + ":" + e.line() + ": " + ex.getMessage(), ex);
+                }
+                long[] ids;
+                try {
+                    ids = tokenizer.encode(e.text());
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(origin + ":" + e.line() + ": " + ex.getMessage(), ex);
+                }
+                if (ids.length == 0) {
+                    throw new IllegalArgumentException(origin + ":" + e.line() + ": the text encodes to no tokens");
+                }
+                if (ids.length > maxTokens) {
+                    ids = Arrays.copyOf(ids, maxTokens);
+                    cut++;
+                }
+                tokens.add(ids);
+            }
+            if (cut > 0) {
+                LOG.warn("{}: {} of {} texts were longer than {} tokens and keep their first {}",
+                        origin, cut, examples.size(), maxTokens, maxTokens);
+            }
+            return new LabeledTextDataset(this, Collections.unmodifiableList(tokens), classes);
+        }
+    }
+}
