@@ -77,6 +77,9 @@ public final class ModelDirectory {
             Map<String, String> metadata)
             throws IOException {
         Files.createDirectories(dir);
+        if (block instanceof SpikeGptModel && config.getClasses() > 0) {
+            config = config.toBuilder().optClasses(0).build(); // no head saved: the directory is a language model
+        }
         config.save(dir.resolve(CONFIG));
         ModelIO.save(ModelIO.namedParameters(block), config, dir.resolve(WEIGHTS), storage, metadata);
         if (tokenizer != null) {

@@ -1,0 +1,78 @@
+package ai.spikegpt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code finetune-classifier}, {@code eval-classifier} and {@code classify} on the tiny reference
+ * model (upper-case characters) and a task it can learn in a few epochs: texts of A-E are {@code
+ * good}, texts of V-Z are {@code bad}, labelled 1 / 0 in the files as in SST-2.
+ */
+class ClassifierCommandsTest {
+
+    private static Path examples(Path file, int n, long seed) throws Exception {
+        Random random = new Random(seed);
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            boolean good = i % 2 == 0;
+            StringBuilder text = new StringBuilder();
+            for (int j = 4 + random.nextInt(10); j > 0; j--) {
+                text.append((good ? "ABCDE" : "VWXYZ").charAt(random.nextInt(5)));
+            }
+            s.append(good ? 1 : 0).append(' ').append(text).append(" .\n");
+        }
+        return Files.writeString(file, s);
+    }
+
+    @Test
+    void fineTunesScoresAndClassifies(@TempDir Path tmp) throws Exception {
+        Path lm = SpikesCommandTest.modelDirectory(tmp.resolve("lm"));
+        Path train = examples(tmp.resolve("train.txt"), 48, 1);
+        Path dev = examples(tmp.resolve("dev.txt"), 16, 2);
+        Path out = tmp.resolve("classifier");
+
+        String printed = LogitsCommandTest.run("finetune-classifier", "--base", lm.toString(), "--train", train.toString(),
+                "--dev", dev.toString(), "--out", out.toString(), "--labels", "bad,good", "--epochs", "6",
+                "--patience", "2", "--batch-size", "8", "--lr", "1e-2", "--warmup", "5");
+        assertTrue(printed.contains("| epoch | train loss | train accuracy | dev accuracy |"), printed);
+        assertTrue(printed.contains("best dev accuracy 100.00%"), printed);
+
+        String scored = LogitsCommandTest.run("eval-classifier", "--model", out.toString(), "--data", dev.toString());
+        assertTrue(scored.contains("accuracy 100.00% (16 of 16)"), scored);
+        assertTrue(scored.contains("| bad | 100.00% | 100.00% | 100.00% | 8 |"), scored);
+        assertTrue(scored.contains("| bad | 8 | 0 |") && scored.contains("| good | 0 | 8 |"), scored);
+
+        String classified = LogitsCommandTest.run("classify", "--model", out.toString(), "ABBA CAB .", "ZZXV WYX .");
+        String[] lines = classified.strip().split("\n");
+        assertEquals(2, lines.length, classified);
+        assertTrue(lines[0].startsWith("good") && lines[0].endsWith("ABBA CAB ."), classified);
+        assertTrue(lines[1].startsWith("bad") && lines[1].endsWith("ZZXV WYX ."), classified);
+    }
+
+    @Test
+    void badInputGetsClearErrors(@TempDir Path tmp) throws Exception {
+        Path lm = SpikesCommandTest.modelDirectory(tmp.resolve("lm"));
+        Path dev = examples(tmp.resolve("dev.txt"), 4, 2);
+        Path unknown = Files.writeString(tmp.resolve("unknown.txt"), "1 ABC\n7 ABC\n");
+
+        Object[] r = ImportExportCommandTest.cli("finetune-classifier", "--base", lm.toString(), "--train",
+                unknown.toString(), "--dev", dev.toString(), "--out", tmp.resolve("x").toString(), "--labels", "bad,good");
+        assertEquals(2, r[0]);
+        assertTrue(r[2].toString().contains("unknown.txt:2: unknown label '7'"), r[2].toString());
+
+        r = ImportExportCommandTest.cli("classify", "--model", lm.toString(), "ABC");
+        assertEquals(2, r[0]);
+        assertTrue(r[2].toString().contains("without a classification head"), r[2].toString());
+
+        r = ImportExportCommandTest.cli("eval-classifier", "--model", tmp.resolve("none").toString(), "--data",
+                dev.toString());
+        assertEquals(2, r[0]);
+        assertTrue(r[2].toString().contains("no model at"), r[2].toString());
+    }
+}
