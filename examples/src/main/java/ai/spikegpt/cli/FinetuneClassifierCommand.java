@@ -8,6 +8,7 @@ import ai.spikegpt.io.Safetensors;
 import ai.spikegpt.io.TensorSource;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.model.SpikeGptConfig;
+import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.training.ClassifierTrainer;
 import ai.spikegpt.training.LabeledTextDataset;
@@ -65,6 +66,11 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "dropout while fine-tuning (default: the base model's)")
     Float dropout;
 
+    @Option(names = "--normalize", description = {
+        "rewrite texts before tokenization, saved with the model: none or ptb_lowercase (lower case and",
+        "Penn Treebank tokens, as in SST/MR/Subj, so typed text matches them) (default: the base model's)"})
+    String normalize;
+
     @Option(names = "--max-tokens", defaultValue = "512", description = "longer texts keep their first N tokens (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
@@ -88,6 +94,9 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
         SpikeGptConfig.Builder config = baseConfig.toBuilder().optLabels(classes);
         if (dropout != null) {
             config.optDropout(dropout);
+        }
+        if (normalize != null) {
+            config.optTextNormalization(TextNormalization.parse(normalize));
         }
         SpikeGptConfig cfg = config.build();
         boolean keepHead = baseConfig.getClasses() >= 2 && baseConfig.getLabels().equals(cfg.getLabels());
@@ -136,6 +145,7 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
                 .setTokenizer(tokenizer)
                 .setLabels(cfg.getLabels())
                 .optExamples(examples, file.toString())
+                .optNormalization(cfg.getTextNormalization())
                 .optMaxTokens(maxTokens)
                 .setSampling(batchSize, shuffle)
                 .build();

@@ -2,6 +2,7 @@ package ai.spikegpt.model;
 
 import ai.spikegpt.nn.ResetMode;
 import ai.spikegpt.nn.Surrogate;
+import ai.spikegpt.tokenizer.TextNormalization;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -28,7 +29,7 @@ import java.util.TreeSet;
  * names as the reference implementation: {@code vocab_size, n_embd, n_layer, ctx_len, ffn_mult,
  * tau, v_threshold, v_reset, alpha, dropout, ln_eps, n_classes}, plus this project's {@code
  * variant, surrogate, reset_mode, detach_reset, learnable_tau, learnable_threshold,
- * binary_embedding, rescale_every, labels, init}).
+ * binary_embedding, rescale_every, labels, text_normalization, init}).
  *
  * <p>Instances are immutable and always valid: {@link #builder()} and {@link #fromJson(String)}
  * check every value and reject unknown keys, naming the key and what to do.
@@ -63,6 +64,7 @@ public final class SpikeGptConfig {
     private int rescaleEvery;
     private int nClasses;
     private List<String> labels;
+    private String textNormalization;
     private InitConfig init = new InitConfig();
 
     private SpikeGptConfig() {}
@@ -202,6 +204,13 @@ public final class SpikeGptConfig {
         }
         if (rescaleEvery < 0) {
             throw invalid("rescale_every", rescaleEvery, "must be >= 0 (0 = off)");
+        }
+        if (textNormalization != null) {
+            try {
+                textNormalization = TextNormalization.parse(textNormalization).id();
+            } catch (IllegalArgumentException e) {
+                throw invalid("text_normalization", textNormalization, "must be none or ptb_lowercase");
+            }
         }
         if (nClasses < 0) {
             throw invalid("n_classes", nClasses, "must be >= 0 (0 = no classification head)");
@@ -401,6 +410,16 @@ public final class SpikeGptConfig {
      */
     public int getRescaleEvery() {
         return rescaleEvery;
+    }
+
+    /**
+     * Returns how text is rewritten before tokenization, e.g. lower case and Penn Treebank tokens
+     * for a classifier fine-tuned on SST.
+     *
+     * @return the normalization, {@link TextNormalization#NONE} by default
+     */
+    public TextNormalization getTextNormalization() {
+        return textNormalization == null ? TextNormalization.NONE : TextNormalization.parse(textNormalization);
     }
 
     /** @return the number of classes of the classification head (0: none) */
@@ -613,6 +632,12 @@ public final class SpikeGptConfig {
         public Builder optLabels(List<String> labels) {
             c.labels = labels == null ? null : new ArrayList<>(labels);
             c.nClasses = labels == null ? 0 : labels.size();
+            return this;
+        }
+
+        /** @param n how text is rewritten before tokenization @return this builder */
+        public Builder optTextNormalization(TextNormalization n) {
+            c.textNormalization = n == TextNormalization.NONE ? null : n.id();
             return this;
         }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
+import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.translator.TextClassificationTranslator;
 import java.io.IOException;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>The file format is one example per line, {@code LABEL<TAB or space>TEXT} (the format of the
  * SST, MR and Subj files): a label is one of the class names, or a class index {@code 0 .. n-1}
  * (SST-2's {@code 0} / {@code 1}). Blank lines are skipped; anything else that does not parse is
- * an error naming the file and line. Texts longer than {@code maxTokens} keep their first {@code
+ * an error naming the file and line. Texts are normalized as the model's configuration says
+ * (see {@link TextNormalization}); texts longer than {@code maxTokens} keep their first {@code
  * maxTokens} tokens.
  */
 public final class LabeledTextDataset extends RandomAccessDataset {
@@ -195,6 +197,7 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         private List<Example> examples;
         private String origin = "the examples";
         private int maxTokens = 512;
+        private TextNormalization normalization = TextNormalization.NONE;
 
         private Builder() {
             optDataBatchifier(TextClassificationTranslator.paddingBatchifier());
@@ -239,6 +242,12 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             return this;
         }
 
+        /** @param n how texts are rewritten before tokenization (the model's) @return this builder */
+        public Builder optNormalization(TextNormalization n) {
+            normalization = n;
+            return this;
+        }
+
         /** @param n the longest text kept, in tokens (default 512) @return this builder */
         public Builder optMaxTokens(int n) {
             maxTokens = n;
@@ -273,7 +282,7 @@ public final class LabeledTextDataset extends RandomAccessDataset {
                 }
                 long[] ids;
                 try {
-                    ids = tokenizer.encode(e.text());
+                    ids = tokenizer.encode(normalization.apply(e.text()));
                 } catch (IllegalArgumentException ex) {
                     throw new IllegalArgumentException(origin + ":" + e.line() + ": " + ex.getMessage(), ex);
                 }

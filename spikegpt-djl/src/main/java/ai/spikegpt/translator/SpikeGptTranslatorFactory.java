@@ -63,8 +63,8 @@ public final class SpikeGptTranslatorFactory implements TranslatorFactory {
                             + "fine-tune it first ('spikegpt finetune-classifier'), or start a classifier to fine-tune "
                             + "with the argument labels, e.g. Criteria.optArgument(\"labels\", \"negative,positive\")");
                 }
-                return (Translator<I, O>) new TextClassificationTranslator(
-                        tokenizer, labels(config, arguments), ArgumentsUtil.intValue(arguments, "maxTokens", 4096));
+                return (Translator<I, O>) new TextClassificationTranslator(tokenizer,
+                        config.getTextNormalization(), labels(config, arguments), ArgumentsUtil.intValue(arguments, "maxTokens", 4096));
             }
             SamplingConfig sampling = sampling(arguments, tokenizer);
             int maxPrompt = ArgumentsUtil.intValue(arguments, "maxPromptTokens", 4096);

@@ -10,6 +10,7 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.PaddingStackBatchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
+import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.util.List;
 
@@ -22,23 +23,30 @@ import java.util.List;
 public class TextClassificationTranslator implements Translator<String, Classifications> {
 
     private final TextTokenizer tokenizer;
+    private final TextNormalization normalization;
     private final List<String> labels;
     private final int maxTokens;
 
     /**
      * @param tokenizer the model's tokenizer
+     * @param normalization how the model's training text was written (see {@link TextNormalization})
      * @param labels the class names, in the classifier's order
      * @param maxTokens the longest accepted text, in tokens
      */
-    public TextClassificationTranslator(TextTokenizer tokenizer, List<String> labels, int maxTokens) {
+    public TextClassificationTranslator(
+            TextTokenizer tokenizer, TextNormalization normalization, List<String> labels, int maxTokens) {
         this.tokenizer = tokenizer;
+        this.normalization = normalization;
         this.labels = List.copyOf(labels);
         this.maxTokens = maxTokens;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, String text) {
-        long[] ids = encode(tokenizer, text, maxTokens);
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("the text to classify is empty");
+        }
+        long[] ids = encode(tokenizer, normalization.apply(text), maxTokens);
         NDManager manager = ctx.getNDManager();
         return new NDList(manager.create(ids), manager.ones(new Shape(ids.length), DataType.FLOAT32));
     }

@@ -51,6 +51,18 @@ class SpikeGptConfigTest {
     }
 
     @Test
+    void textNormalizationIsPartOfTheModel() {
+        SpikeGptConfig c = SpikeGptConfig.fromJson(
+                "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"text_normalization\": \"PTB-lowercase\"}");
+        assertEquals(ai.spikegpt.tokenizer.TextNormalization.PTB_LOWERCASE, c.getTextNormalization());
+        assertTrue(c.toJson().contains("\"text_normalization\": \"ptb_lowercase\""), c.toJson());
+        SpikeGptConfig plain = c.toBuilder().optTextNormalization(ai.spikegpt.tokenizer.TextNormalization.NONE).build();
+        assertEquals(ai.spikegpt.tokenizer.TextNormalization.NONE, plain.getTextNormalization());
+        assertTrue(!plain.toJson().contains("text_normalization"), "none is the default and not written");
+        assertMessage("text_normalization", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"text_normalization\": \"nfkc\"}");
+    }
+
+    @Test
     void rejectsBadInputWithHelpfulMessages() {
         assertMessage("did you mean 'n_embd'", "{\"vocab_size\": 4, \"n_embed\": 8, \"n_layer\": 1}");
         assertMessage("misses the required key 'n_layer'", "{\"vocab_size\": 4, \"n_embd\": 8}");
