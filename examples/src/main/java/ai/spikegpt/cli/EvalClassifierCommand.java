@@ -8,8 +8,10 @@ import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.training.ConfusionMatrix;
 import ai.spikegpt.training.LabeledTextDataset;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,16 +50,18 @@ final class EvalClassifierCommand implements Callable<Integer> {
         ConfusionMatrix matrix = new ConfusionMatrix(labels);
         try (ZooModel<String, Classifications> zooModel = ClassifierCriteria.of(dir).loadModel();
                 Predictor<String, Classifications> predictor = zooModel.newPredictor()) {
+            // texts of similar length share a batch: less padding
+            List<Integer> order = IntStream.range(0, examples.size()).boxed()
+                    .sorted(Comparator.comparingInt(i -> examples.get(i).text().length())).toList();
             ProgressBar bar = new ProgressBar("Classifying", examples.size());
             bar.start(0);
-            for (int from = 0; from < examples.size(); from += batchSize) {
-                int to = Math.min(examples.size(), from + batchSize);
-                List<String> texts = examples.subList(from, to).stream().map(LabeledTextDataset.Example::text).toList();
-                List<Classifications> results = predictor.batchPredict(texts);
-                for (int i = from; i < to; i++) {
-                    matrix.add(actual[i], labels.indexOf(results.get(i - from).best().getClassName()));
+            for (int from = 0; from < order.size(); from += batchSize) {
+                List<Integer> batch = order.subList(from, Math.min(order.size(), from + batchSize));
+                List<Classifications> results = predictor.batchPredict(batch.stream().map(i -> examples.get(i).text()).toList());
+                for (int j = 0; j < batch.size(); j++) {
+                    matrix.add(actual[batch.get(j)], labels.indexOf(results.get(j).best().getClassName()));
                 }
-                bar.update(to);
+                bar.update(from + batch.size());
             }
             bar.end();
         }

@@ -12,6 +12,7 @@ import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.training.ClassifierTrainer;
 import ai.spikegpt.training.LabeledTextDataset;
+import ai.spikegpt.training.LengthBucketSampler;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -147,7 +148,7 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
                 .optExamples(examples, file.toString())
                 .optNormalization(cfg.getTextNormalization())
                 .optMaxTokens(maxTokens)
-                .setSampling(batchSize, shuffle)
+                .setSampling(new LengthBucketSampler(batchSize, shuffle))
                 .build();
     }
 }

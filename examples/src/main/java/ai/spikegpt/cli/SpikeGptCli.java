@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             EvalLmCommand.class,
             FinetuneClassifierCommand.class,
             EvalClassifierCommand.class,
+            SplitDataCommand.class,
             LogitsCommand.class,
             ImportCommand.class,
             ExportCommand.class,

@@ -79,7 +79,8 @@ public final class LabeledTextDataset extends RandomAccessDataset {
                     .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new IOException(file + " is not UTF-8 text", e);
+            throw new IOException(file + " is not UTF-8 text: convert it (iconv -f latin1 -t utf-8), or let "
+                    + "'spikegpt split-data --charset ISO-8859-1' write UTF-8 splits of it", e);
         }
         List<Example> out = new ArrayList<>();
         String[] lines = content.split("\r?\n", -1);
@@ -160,6 +161,14 @@ public final class LabeledTextDataset extends RandomAccessDataset {
     @Override
     public void prepare(Progress progress) {
         // everything is encoded when the dataset is built
+    }
+
+    /**
+     * @param index an example
+     * @return its length in tokens
+     */
+    public int length(long index) {
+        return tokens.get(Math.toIntExact(index)).length;
     }
 
     /** @return the class names, in index order */

@@ -48,12 +48,18 @@ public final class SpikeGptModelZoo extends ModelZoo {
     /** The version of the zoo's artifacts. */
     public static final String VERSION = "0.1.0";
 
-    static final Repository REPOSITORY = new ClasspathRepository("SpikeGPT", "spikegpt-zoo");
+    /**
+     * Keeps the repository out of this class's own static state: DJL's {@code ModelZoo} is
+     * initialised before this subclass and already builds a zoo through the provider then.
+     */
+    private static final class Classpath {
+        static final Repository REPOSITORY = new ClasspathRepository("SpikeGPT", "spikegpt-zoo");
+    }
 
     SpikeGptModelZoo() {
-        addModel(REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, TINY_SHAKESPEARE, VERSION));
-        addModel(REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, PROSE, VERSION));
-        addModel(REPOSITORY.model(Application.NLP.SENTIMENT_ANALYSIS, GROUP_ID, SENTIMENT, VERSION));
+        addModel(Classpath.REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, TINY_SHAKESPEARE, VERSION));
+        addModel(Classpath.REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, PROSE, VERSION));
+        addModel(Classpath.REPOSITORY.model(Application.NLP.SENTIMENT_ANALYSIS, GROUP_ID, SENTIMENT, VERSION));
     }
 
     /**
@@ -67,13 +73,13 @@ public final class SpikeGptModelZoo extends ModelZoo {
      */
     public static Path modelDirectory(String artifactId) throws IOException {
         Application application = application(artifactId);
-        MRL mrl = REPOSITORY.model(application, GROUP_ID, artifactId, VERSION);
+        MRL mrl = Classpath.REPOSITORY.model(application, GROUP_ID, artifactId, VERSION);
         Artifact artifact = mrl.getDefaultArtifact();
         if (artifact == null) {
             throw new IOException("the SpikeGPT zoo has no version " + VERSION + " of " + artifactId);
         }
         mrl.prepare(artifact);
-        return REPOSITORY.getResourceDirectory(artifact);
+        return Classpath.REPOSITORY.getResourceDirectory(artifact);
     }
 
     /**

@@ -230,6 +230,46 @@ class ClassificationTest {
     }
 
     @Test
+    void bucketsHoldTextsOfSimilarLengthAndCoverEveryExampleOnce(@TempDir Path tmp) throws Exception {
+        Path file = examples(tmp.resolve("a.txt"), 1000, 3, false);
+        try (TextTokenizer tokenizer = CharTokenizer.fit(ALPHABET)) {
+            LabeledTextDataset data = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
+                    .optFile(file).setSampling(new LengthBucketSampler(10, true)).build();
+            Engine.getInstance().setRandomSeed(5);
+            List<List<Long>> first = new ArrayList<>();
+            new LengthBucketSampler(10, true).sample(data).forEachRemaining(first::add);
+            List<List<Long>> again = new ArrayList<>();
+            new LengthBucketSampler(10, true).sample(data).forEachRemaining(again::add);
+            assertNotEquals(first, again, "each epoch draws new batches");
+
+            long[] seen = new long[1000];
+            int spreadSum = 0;
+            for (List<Long> batch : first) {
+                assertEquals(10, batch.size());
+                int min = Integer.MAX_VALUE;
+                int max = 0;
+                for (long i : batch) {
+                    seen[(int) i]++;
+                    min = Math.min(min, data.length(i));
+                    max = Math.max(max, data.length(i));
+                }
+                spreadSum += max - min;
+            }
+            for (long n : seen) {
+                assertEquals(1, n);
+            }
+            // lengths run from 5 to 16: random batches of 10 span about 9, bucketed ones about 1
+            assertTrue(spreadSum / (double) first.size() < 2, "mean length spread " + spreadSum / (double) first.size());
+
+            List<List<Long>> sorted = new ArrayList<>();
+            new LengthBucketSampler(10, false).sample(data).forEachRemaining(sorted::add);
+            for (int b = 1; b < sorted.size(); b++) {
+                assertTrue(data.length(sorted.get(b - 1).get(9)) <= data.length(sorted.get(b).get(0)));
+            }
+        }
+    }
+
+    @Test
     void confusionMatrixFigures() {
         ConfusionMatrix m = new ConfusionMatrix(List.of("neg", "pos"));
         // 3 neg: 2 right, 1 called pos; 5 pos: 4 right, 1 called neg

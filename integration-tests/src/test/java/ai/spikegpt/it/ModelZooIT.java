@@ -1,0 +1,191 @@
+package ai.spikegpt.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Application;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelZoo;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.spikegpt.model.SpikeGptClassifier;
+import ai.spikegpt.tokenizer.TextTokenizer;
+import ai.spikegpt.training.ConfusionMatrix;
+import ai.spikegpt.training.LabeledTextDataset;
+import ai.spikegpt.zoo.SpikeGptModelZoo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model zoo as a user meets it: every artifact found through DJL's {@code Criteria} by
+ * application and artifact id, from the classpath, offline; the sentiment model scored on SST-2's
+ * test set; and fine-tuned through a DJL {@code Trainer}.
+ */
+class ModelZooIT {
+
+    private static <I, O> Criteria<I, O> criteria(Class<I> in, Class<O> out, Application application, String artifact) {
+        return Criteria.builder()
+                .setTypes(in, out)
+                .optApplication(application)
+                .optGroupId(SpikeGptModelZoo.GROUP_ID)
+                .optArtifactId(artifact)
+                .build();
+    }
+
+    @Test
+    void theZooIsRegisteredWithDjl() {
+        ModelZoo zoo = ModelZoo.getModelZoo(SpikeGptModelZoo.GROUP_ID);
+        assertTrue(zoo instanceof SpikeGptModelZoo, "found through META-INF/services");
+        List<String> ids = new ArrayList<>();
+        zoo.getModelLoaders().forEach(l -> ids.add(l.getArtifactId()));
+        assertEquals(List.of(SpikeGptModelZoo.TINY_SHAKESPEARE, SpikeGptModelZoo.PROSE, SpikeGptModelZoo.SENTIMENT), ids);
+    }
+
+    @Test
+    void generatesFromBothLanguageModels() throws Exception {
+        for (String artifact : List.of(SpikeGptModelZoo.TINY_SHAKESPEARE, SpikeGptModelZoo.PROSE)) {
+            Criteria<String, String> criteria = Criteria.builder()
+                    .setTypes(String.class, String.class)
+                    .optApplication(Application.NLP.TEXT_GENERATION)
+                    .optGroupId(SpikeGptModelZoo.GROUP_ID)
+                    .optArtifactId(artifact)
+                    .optArgument("maxNewTokens", 40)
+                    .optArgument("seed", 7)
+                    .build();
+            String prompt = artifact.equals(SpikeGptModelZoo.PROSE) ? "Fellow citizens," : "ROMEO:";
+            String first;
+            try (ZooModel<String, String> model = criteria.loadModel();
+                    Predictor<String, String> predictor = model.newPredictor()) {
+                first = predictor.predict(prompt);
+                assertEquals(first, predictor.predict(prompt), artifact + ": the same seed gives the same text");
+            }
+            assertTrue(first.length() >= 20, artifact + " generated: " + first);
+            assertFalse(first.isBlank());
+
+            // the streaming translator yields the same text piece by piece, as the tokens come
+            Criteria<String, Iterator> streaming = Criteria.builder()
+                    .setTypes(String.class, Iterator.class)
+                    .optApplication(Application.NLP.TEXT_GENERATION)
+                    .optGroupId(SpikeGptModelZoo.GROUP_ID)
+                    .optArtifactId(artifact)
+                    .optArgument("maxNewTokens", 40)
+                    .optArgument("seed", 7)
+                    .build();
+            try (ZooModel<String, Iterator> model = streaming.loadModel();
+                    Predictor<String, Iterator> predictor = model.newPredictor()) {
+                StringBuilder pieces = new StringBuilder();
+                int count = 0;
+                for (Iterator<?> it = predictor.streamingPredict(prompt).getIterativeOutput(); it.hasNext(); count++) {
+                    pieces.append(it.next());
+                }
+                assertEquals(first, pieces.toString(), artifact);
+                assertTrue(count > 1, "streamed in pieces");
+            }
+        }
+    }
+
+    @Test
+    void theSentimentModelMeetsTheQualityBarOnSst2Test() throws Exception {
+        Path test = TrainAndGenerateIT.shared().resolve("data/sst2/stsa.binary.test");
+        List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(test);
+        assertEquals(1821, examples.size());
+        try (ZooModel<String, Classifications> model = criteria(String.class, Classifications.class,
+                        Application.NLP.SENTIMENT_ANALYSIS, SpikeGptModelZoo.SENTIMENT).loadModel();
+                Predictor<String, Classifications> predictor = model.newPredictor()) {
+            List<String> labels = List.of("negative", "positive");
+            ConfusionMatrix matrix = new ConfusionMatrix(labels);
+            for (int from = 0; from < examples.size(); from += 64) {
+                List<LabeledTextDataset.Example> chunk = examples.subList(from, Math.min(examples.size(), from + 64));
+                List<Classifications> results = predictor.batchPredict(chunk.stream().map(LabeledTextDataset.Example::text).toList());
+                for (int i = 0; i < chunk.size(); i++) {
+                    assertEquals(labels, results.get(i).getClassNames().stream().sorted().toList());
+                    matrix.add(LabeledTextDataset.labelIndex(chunk.get(i).label(), labels),
+                            labels.indexOf(results.get(i).best().getClassName()));
+                }
+            }
+            System.out.println("SST-2 test with " + SpikeGptModelZoo.SENTIMENT + ":\n" + matrix.format());
+            assertTrue(matrix.accuracy() >= 0.82, "SST-2 test accuracy " + matrix.accuracy() + " >= 82%");
+
+            // typed text is normalised the way SST is written
+            assertEquals("positive", predictor.predict("A gorgeous, witty, seductive movie.").best().getClassName());
+            assertEquals("negative", predictor.predict("The plot is dull and the acting is dreadful.").best().getClassName());
+        }
+    }
+
+    @Test
+    void fineTuningTheSentimentModelThroughATrainerChangesItsPredictions() throws Exception {
+        // a few sentences, each with the label the model does not give it: training must move them
+        List<String> texts = List.of("a gorgeous , witty , seductive movie .", "the plot is dull and the acting is dreadful .",
+                "an utterly charming and hilarious film .", "a tedious , joyless waste of time .");
+        try (ZooModel<String, Classifications> model = criteria(String.class, Classifications.class,
+                        Application.NLP.SENTIMENT_ANALYSIS, SpikeGptModelZoo.SENTIMENT).loadModel();
+                Predictor<String, Classifications> predictor = model.newPredictor();
+                TextTokenizer tokenizer = TextTokenizer.load(model.getModelPath())) {
+            List<String> labels = ((SpikeGptClassifier) model.getBlock()).getConfig().getLabels();
+            List<LabeledTextDataset.Example> flipped = new ArrayList<>();
+            double[] before = new double[texts.size()];
+            for (int i = 0; i < texts.size(); i++) {
+                Classifications c = predictor.predict(texts.get(i));
+                String other = labels.get(1 - labels.indexOf(c.best().getClassName()));
+                flipped.add(new LabeledTextDataset.Example(other, texts.get(i), i + 1));
+                before[i] = c.get(other).getProbability();
+            }
+            LabeledTextDataset data = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(labels)
+                    .optExamples(flipped, "flipped labels").setSampling(texts.size(), false).build();
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, 1), new Shape(1, 1));
+                for (int step = 0; step < 5; step++) {
+                    for (Batch batch : trainer.iterateDataset(data)) {
+                        EasyTrain.trainBatch(trainer, batch);
+                        trainer.step();
+                        batch.close();
+                    }
+                }
+            }
+            for (int i = 0; i < texts.size(); i++) {
+                double after = predictor.predict(texts.get(i)).get(flipped.get(i).label()).getProbability();
+                assertTrue(after > before[i] + 0.05, texts.get(i) + ": p(" + flipped.get(i).label() + ") "
+                        + before[i] + " -> " + after);
+            }
+        }
+    }
+
+    @Test
+    void aClassifierStartsFromTheProseModelWithTheLabelsArgument() throws IOException, Exception {
+        Criteria<String, Classifications> criteria = Criteria.builder()
+                .setTypes(String.class, Classifications.class)
+                .optGroupId(SpikeGptModelZoo.GROUP_ID)
+                .optArtifactId(SpikeGptModelZoo.PROSE)
+                .optArgument("labels", "sad,happy,neutral")
+                .build();
+        try (ZooModel<String, Classifications> model = criteria.loadModel();
+                Predictor<String, Classifications> predictor = model.newPredictor()) {
+            Model m = model;
+            SpikeGptClassifier classifier = (SpikeGptClassifier) m.getBlock();
+            assertEquals(List.of("sad", "happy", "neutral"), classifier.getConfig().getLabels());
+            Classifications c = predictor.predict("What a day.");
+            assertEquals(List.of("happy", "neutral", "sad"), c.getClassNames().stream().sorted().toList());
+            double total = c.items().stream().mapToDouble(Classifications.Classification::getProbability).sum();
+            assertEquals(1.0, total, 1e-5);
+            assertNotEquals(0.0, c.best().getProbability());
+        }
+    }
+}

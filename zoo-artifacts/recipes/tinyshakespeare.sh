@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Rebuilds the zoo artifact spikegpt-tinyshakespeare: a character-level SpikeGPT (L6 C256 ctx256)
+# trained on Tiny Shakespeare (first 90% training, last 10% validation), then the reference
+# implementation trained with the same configuration, data and token budget as the yardstick.
+# Run from the repository's root: zoo-artifacts/recipes/tinyshakespeare.sh
+set -euo pipefail
+SHARED=${SHARED:-../shared}
+WORK=${WORK:-/tmp/spikegpt-zoo}
+STEPS=3500   # 3500 x 8 x 256 = 7.2 M tokens, about 52 minutes on 2 cores
+
+./spikegpt train-lm --corpus "$SHARED/data/tinyshakespeare/input.txt" \
+    --config zoo-artifacts/recipes/tinyshakespeare.json --out "$WORK/tinyshakespeare" \
+    --steps $STEPS --batch-size 8 --lr 1e-3 --lr-final 1e-5 --warmup 100 --seed 42 \
+    --eval-every 250 --eval-windows 200 --checkpoint-every 250
+./spikegpt zoo-pack --model "$WORK/tinyshakespeare" --artifact spikegpt-tinyshakespeare
+
+# the yardstick (needs Debian's python3-torch); --threads 2 when the machine is otherwise idle
+/usr/bin/python3 zoo-artifacts/recipes/reference_train_lm.py --shared "$SHARED" \
+    --corpus "$SHARED/data/tinyshakespeare/input.txt" --config zoo-artifacts/recipes/tinyshakespeare.json \
+    --steps $STEPS --batch-size 8 --lr 1e-3 --lr-final 1e-5 --warmup 100 --seed 42 --eval-every 500 \
+    --out "$WORK/tinyshakespeare-reference"
