@@ -1,6 +1,7 @@
 package ai.spikegpt.cli;
 
 import ai.djl.ndarray.types.DataType;
+import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.tokenizer.BpeTokenizer;
 import ai.spikegpt.tokenizer.CharTokenizer;
@@ -48,6 +49,14 @@ final class TrainLmCommand implements Callable<Integer> {
         "a tokenizer.json for byte-level BPE, or gpt2:N for GPT-2's first N BPE tokens",
         "(from jtokkit's ranks, no download); default: the characters of the corpus"})
     String tokenizerSpec;
+
+    @Option(names = "--base", description = {
+        "continue training a model directory or zoo artifact on this corpus (its configuration and",
+        "tokenizer; --dropout may change), e.g. to adapt a pre-trained model to a domain's text"})
+    String base;
+
+    @Option(names = "--dropout", description = "with --base: dropout while training (default: the model's)")
+    Float dropout;
 
     @Option(names = "--steps", description = "optimizer steps (the learning-rate schedule's length)")
     long steps;
@@ -97,8 +106,15 @@ final class TrainLmCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --steps N or --minutes M (or both: M caps the run)");
         }
         TextCorpus text = TextCorpus.read(corpus, 0.9);
-        try (TextTokenizer tokenizer = tokenizer(text)) {
-            SpikeGptConfig cfg = config(tokenizer.vocabSize());
+        Path baseDir = base == null ? null : ModelArgument.resolve(base);
+        if (baseDir != null && (config != null || tokenizerSpec != null)) {
+            throw new IllegalArgumentException("--base brings its own configuration and tokenizer: leave out --config and --tokenizer");
+        }
+        if (baseDir == null && dropout != null) {
+            throw new IllegalArgumentException("--dropout goes with --base; for a new model set dropout in --config");
+        }
+        try (TextTokenizer tokenizer = baseDir != null ? ModelDirectory.tokenizer(baseDir) : tokenizer(text)) {
+            SpikeGptConfig cfg = baseDir != null ? baseConfig(baseDir) : config(tokenizer.vocabSize());
             int[] train = TextCorpus.encode(text.train(), tokenizer);
             int[] validation = TextCorpus.encode(text.validation(), tokenizer);
             System.err.printf(Locale.ROOT, "%s, %s tokenizer (%d tokens): %,d training and %,d validation tokens%n",
@@ -110,6 +126,7 @@ final class TrainLmCommand implements Callable<Integer> {
                             .setTokenizer(tokenizer)
                             .setData(train, validation)
                             .setSteps(steps)
+                            .optInitialWeights(baseDir)
                             .optMinutes(minutes)
                             .optBatchSize(batchSize)
                             .optLearningRate(lr, lrFinal)
@@ -130,6 +147,14 @@ final class TrainLmCommand implements Callable<Integer> {
                     summary.validationBpc(), summary.validationPerplexity(), out.toAbsolutePath());
         }
         return 0;
+    }
+
+    private SpikeGptConfig baseConfig(Path dir) throws java.io.IOException {
+        SpikeGptConfig.Builder b = ModelDirectory.config(dir).toBuilder().optClasses(0);
+        if (dropout != null) {
+            b.optDropout(dropout);
+        }
+        return b.build();
     }
 
     private TextTokenizer tokenizer(TextCorpus text) throws java.io.IOException {

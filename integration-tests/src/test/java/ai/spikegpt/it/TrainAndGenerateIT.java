@@ -67,5 +67,15 @@ class TrainAndGenerateIT {
         assertTrue(generated.startsWith("KING") && generated.trim().length() > 30, generated);
         assertEquals(generated, run("generate", "--model", model.toString(), "--prompt", "KING", "--max-tokens", "40",
                 "--seed", "3"), "the same seed gives the same text");
+
+        // continued training (--base) starts where the model is, not from scratch
+        Path adapted = dir.resolve("adapted");
+        run("train-lm", "--corpus", corpus.toString(), "--out", adapted.toString(), "--base", model.toString(),
+                "--steps", "10", "--lr", "2e-4", "--warmup", "2", "--eval-every", "10", "--eval-windows", "8",
+                "--no-progress");
+        double continued = TrainingLog.load(adapted.resolve("training/log.csv")).rows().get(0).trainLoss();
+        assertTrue(continued < firstLoss - 0.5 && continued < lastLoss + 0.3,
+                "continued from " + lastLoss + ": " + continued + " (from scratch: " + firstLoss + ")");
+        assertEquals(Files.readString(model.resolve("chars.json")), Files.readString(adapted.resolve("chars.json")));
     }
 }

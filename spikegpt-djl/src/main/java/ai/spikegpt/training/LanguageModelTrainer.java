@@ -14,6 +14,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.util.ProgressBar;
 import ai.djl.translate.TranslateException;
 import ai.spikegpt.io.ModelDirectory;
+import ai.spikegpt.io.ModelIO;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.spikes.SpikeMonitor;
@@ -139,8 +140,12 @@ public final class LanguageModelTrainer {
 
         try (Model model = Model.newInstance("spikegpt")) {
             Engine.getInstance().setRandomSeed((int) seed); // the initial weights
-            SpikeGptModel block =
-                    resumed ? ModelDirectory.loadLanguageModel(checkpoint, model.getNDManager()) : new SpikeGptModel(b.config);
+            SpikeGptModel block = resumed
+                    ? ModelDirectory.loadLanguageModel(checkpoint, model.getNDManager())
+                    : b.initialWeights != null
+                            ? ModelIO.loadLanguageModel(b.initialWeights.resolve(ModelDirectory.WEIGHTS), b.config,
+                                    model.getNDManager())
+                            : new SpikeGptModel(b.config);
             model.setBlock(block);
             LanguageModelLoss loss = new LanguageModelLoss(b.l2wrap);
             LearningRateSchedule schedule =
@@ -350,6 +355,7 @@ public final class LanguageModelTrainer {
     public static final class Builder {
         private Path output;
         private SpikeGptConfig config;
+        private Path initialWeights;
         private TextTokenizer tokenizer;
         private int[] trainTokens;
         private int[] validationTokens;
@@ -506,6 +512,18 @@ public final class LanguageModelTrainer {
         /** @param type float32, or float16 for a smaller final model file @return this builder */
         public Builder optStorage(DataType type) {
             storage = type;
+            return this;
+        }
+
+        /**
+         * Starts from a trained model's weights instead of a fresh initialisation, e.g. to adapt a
+         * pre-trained model to a domain's text. Its architecture must be the configuration's.
+         *
+         * @param modelDir a model directory
+         * @return this builder
+         */
+        public Builder optInitialWeights(Path modelDir) {
+            initialWeights = modelDir;
             return this;
         }
 
