@@ -16,4 +16,5 @@ fi
     --tokenizer gpt2:8192 --config zoo-artifacts/recipes/prose.json --out "$WORK/prose" \
     --steps 2000 --batch-size 8 --lr 8e-4 --lr-final 1e-5 --warmup 100 --seed 42 \
     --eval-every 250 --eval-windows 200 --checkpoint-every 100 --half
-./spikegpt zoo-pack --model "$WORK/prose" --artifact spikegpt-prose
+bpc=$(grep -o '"validationBpc": [0-9.]*' "$WORK/prose/training/summary.json" | grep -o '[0-9.]*$')
+./spikegpt zoo-pack --model "$WORK/prose" --artifact spikegpt-prose --property "val_bpc=$bpc"
