@@ -19,7 +19,7 @@ cut -d' ' -f2- "$SHARED/data/sst5/stsa.fine.train" > "$WORK/sst-train-text.txt" 
 
 ./spikegpt finetune-classifier --base "$WORK/prose-sst" --labels negative,positive --normalize ptb_lowercase \
     --train "$SST2/stsa.binary.train" --dev "$SST2/stsa.binary.dev" --out "$WORK/sst2" \
-    --epochs 6 --patience 2 --batch-size 32 --lr 3e-4 --warmup 50 --dropout 0.1 --seed 42 --half
+    --epochs 4 --patience 2 --batch-size 32 --lr 3e-4 --warmup 50 --dropout 0.1 --seed 42 --half
 ./spikegpt eval-classifier --model "$WORK/sst2" --data "$SST2/stsa.binary.test" | tee "$WORK/sst2/test.txt"
 accuracy=$(grep -o 'accuracy [0-9.]*%' "$WORK/sst2/test.txt" | head -1 | grep -o '[0-9.]*')
 ./spikegpt zoo-pack --model "$WORK/sst2" --artifact spikegpt-sst2 --property "sst2_test_accuracy=$accuracy"

@@ -21,7 +21,7 @@ adapt() {
 finetune() {
     ./spikegpt finetune-classifier --base "$2" --labels "$3" --normalize ptb_lowercase \
         --train "$4" --dev "$5" --out "$T4/$1" \
-        --epochs 6 --patience 2 --batch-size 32 --lr 3e-4 --warmup 50 --dropout 0.1 --seed 42
+        --epochs 4 --patience 2 --batch-size 32 --lr 3e-4 --warmup 50 --dropout 0.1 --seed 42
     ./spikegpt eval-classifier --model "$T4/$1" --data "$6" | tee "$T4/$1-test.txt"
 }
 

@@ -15,6 +15,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelZoo;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -22,9 +23,13 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.spikegpt.model.SpikeGptClassifier;
+import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.training.ConfusionMatrix;
 import ai.spikegpt.training.LabeledTextDataset;
+import ai.spikegpt.training.LanguageModelEvaluation;
+import ai.spikegpt.training.TextCorpus;
+import ai.spikegpt.training.TokenWindowDataset;
 import ai.spikegpt.zoo.SpikeGptModelZoo;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,12 +49,27 @@ class ModelZooIT {
     /** The least SST-2 test accuracy the shipped sentiment model may have (the bar is 0.82). */
     private static final double MIN_SST2_ACCURACY = 0.75;
 
+    /** An upper bound on spikegpt-prose's bits per character on Tiny Shakespeare's first validation windows. */
+    private static final double PROSE_SHAKESPEARE_BPC = 2.5;
+
     private static <I, O> Criteria<I, O> criteria(Class<I> in, Class<O> out, Application application, String artifact) {
         return Criteria.builder()
                 .setTypes(in, out)
                 .optApplication(application)
                 .optGroupId(SpikeGptModelZoo.GROUP_ID)
                 .optArtifactId(artifact)
+                .build();
+    }
+
+    /** Text generation from a zoo language model, {@code tokens} tokens with sampling seed 7. */
+    private static <O> Criteria<String, O> generation(Class<O> out, String artifact, int tokens) {
+        return Criteria.builder()
+                .setTypes(String.class, out)
+                .optApplication(Application.NLP.TEXT_GENERATION)
+                .optGroupId(SpikeGptModelZoo.GROUP_ID)
+                .optArtifactId(artifact)
+                .optArgument("maxNewTokens", tokens)
+                .optArgument("seed", 7)
                 .build();
     }
 
@@ -65,17 +85,9 @@ class ModelZooIT {
     @Test
     void generatesFromBothLanguageModels() throws Exception {
         for (String artifact : List.of(SpikeGptModelZoo.TINY_SHAKESPEARE, SpikeGptModelZoo.PROSE)) {
-            Criteria<String, String> criteria = Criteria.builder()
-                    .setTypes(String.class, String.class)
-                    .optApplication(Application.NLP.TEXT_GENERATION)
-                    .optGroupId(SpikeGptModelZoo.GROUP_ID)
-                    .optArtifactId(artifact)
-                    .optArgument("maxNewTokens", 40)
-                    .optArgument("seed", 7)
-                    .build();
             String prompt = artifact.equals(SpikeGptModelZoo.PROSE) ? "Fellow citizens," : "ROMEO:";
             String first;
-            try (ZooModel<String, String> model = criteria.loadModel();
+            try (ZooModel<String, String> model = generation(String.class, artifact, 40).loadModel();
                     Predictor<String, String> predictor = model.newPredictor()) {
                 first = predictor.predict(prompt);
                 assertEquals(first, predictor.predict(prompt), artifact + ": the same seed gives the same text");
@@ -84,15 +96,7 @@ class ModelZooIT {
             assertFalse(first.isBlank());
 
             // the streaming translator yields the same text piece by piece, as the tokens come
-            Criteria<String, Iterator> streaming = Criteria.builder()
-                    .setTypes(String.class, Iterator.class)
-                    .optApplication(Application.NLP.TEXT_GENERATION)
-                    .optGroupId(SpikeGptModelZoo.GROUP_ID)
-                    .optArtifactId(artifact)
-                    .optArgument("maxNewTokens", 40)
-                    .optArgument("seed", 7)
-                    .build();
-            try (ZooModel<String, Iterator> model = streaming.loadModel();
+            try (ZooModel<String, Iterator> model = generation(Iterator.class, artifact, 40).loadModel();
                     Predictor<String, Iterator> predictor = model.newPredictor()) {
                 StringBuilder pieces = new StringBuilder();
                 int count = 0;
@@ -103,6 +107,34 @@ class ModelZooIT {
                 assertTrue(count > 1, "streamed in pieces");
             }
         }
+    }
+
+    /** Bits per character of a zoo language model on Tiny Shakespeare's validation part (the first windows, or all). */
+    private static double tinyShakespeareBpc(String artifact, long windows) throws Exception {
+        TextCorpus corpus = TextCorpus.read(TrainAndGenerateIT.shared().resolve("data/tinyshakespeare/input.txt"), 0.9);
+        try (ZooModel<String, String> model = generation(String.class, artifact, 1).loadModel();
+                TextTokenizer tokenizer = TextTokenizer.load(model.getModelPath())) {
+            SpikeGptModel lm = (SpikeGptModel) model.getBlock();
+            TokenWindowDataset data = TokenWindowDataset.builder()
+                    .setTokens(TextCorpus.encode(corpus.validation(), tokenizer))
+                    .setWindow(lm.getConfig().getContextLength())
+                    .optMode(TokenWindowDataset.Mode.CONTIGUOUS)
+                    .setSampling(16, false)
+                    .build();
+            return LanguageModelEvaluation.evaluate(lm, new ParameterStore(model.getNDManager(), false), data,
+                    tokenizer, 16, windows, null).bitsPerCharacter();
+        }
+    }
+
+    @Test
+    void theLanguageModelsScoreWhatTheyPublish() throws Exception {
+        // the char model's recipe measured its BPC on this very text in float32; the zoo's float16
+        // weights must give the same, and the prose model must know Shakespeare, which it read
+        double published = Double.parseDouble(ModelZoo.getModelZoo(SpikeGptModelZoo.GROUP_ID)
+                .getModelLoader(SpikeGptModelZoo.TINY_SHAKESPEARE).getMrl().getDefaultArtifact().getProperties().get("val_bpc"));
+        assertEquals(published, tinyShakespeareBpc(SpikeGptModelZoo.TINY_SHAKESPEARE, 0), 0.03, "validation BPC");
+        double prose = tinyShakespeareBpc(SpikeGptModelZoo.PROSE, 40);
+        assertTrue(prose < PROSE_SHAKESPEARE_BPC, "spikegpt-prose on Tiny Shakespeare: " + prose + " bits per character");
     }
 
     @Test
@@ -118,14 +150,7 @@ class ModelZooIT {
             }
             assertEquals(counts[1], counts[5], "arrays held by the model after rounds 2 and 6");
         }
-        Criteria<String, String> generation = Criteria.builder()
-                .setTypes(String.class, String.class)
-                .optApplication(Application.NLP.TEXT_GENERATION)
-                .optGroupId(SpikeGptModelZoo.GROUP_ID)
-                .optArtifactId(SpikeGptModelZoo.TINY_SHAKESPEARE)
-                .optArgument("maxNewTokens", 20)
-                .build();
-        try (ZooModel<String, String> model = generation.loadModel();
+        try (ZooModel<String, String> model = generation(String.class, SpikeGptModelZoo.TINY_SHAKESPEARE, 20).loadModel();
                 Predictor<String, String> predictor = model.newPredictor()) {
             int[] counts = new int[6];
             for (int round = 0; round < counts.length; round++) {

@@ -24,8 +24,8 @@ import java.util.Map;
 /**
  * A DJL model repository on the classpath: {@code <base>/model/<application>/<group path>/<artifact
  * id>/metadata.json} (DJL's MRL layout) describes the versions of a model, whose files (zips of model directories)
- * sit next to it. Files are copied into DJL's cache on first use, their SHA-1 checked against the
- * metadata (by DJL's {@link AbstractRepository}); nothing touches the network.
+ * sit next to it. Files are copied into DJL's cache on first use (a folder per content), their SHA-1
+ * checked against the metadata (by DJL's {@link AbstractRepository}); nothing touches the network.
  *
  * <p>Why not DJL's {@code jar://} repository: it serves one file without metadata, so it has no
  * versions and no checksum.
@@ -64,6 +64,18 @@ public final class ClasspathRepository extends AbstractRepository {
     public Artifact resolve(MRL mrl, Map<String, String> filter) throws IOException {
         List<Artifact> artifacts = locate(mrl).search(VersionRange.parse(mrl.getVersion()), filter);
         return artifacts.stream().max(Comparator.comparing(a -> new Version(a.getVersion()))).orElse(null);
+    }
+
+    /**
+     * The cache folder of an artifact's files, one per content: DJL takes a folder that exists as
+     * prepared, so a model rebuilt under the same version would otherwise be served stale.
+     */
+    @Override
+    public Path getResourceDirectory(Artifact artifact) throws IOException {
+        StringBuilder content = new StringBuilder();
+        artifact.getFiles().values().forEach(item -> content.append(item.getSha1Hash()));
+        String key = content.length() > 12 ? content.substring(0, 12) : content.toString();
+        return getCacheDirectory().resolve(artifact.getResourceUri().getPath()).resolve(key);
     }
 
     @Override
