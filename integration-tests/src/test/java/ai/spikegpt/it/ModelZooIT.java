@@ -15,8 +15,8 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelZoo;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.EasyTrain;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
@@ -59,6 +59,14 @@ class ModelZooIT {
                 .optGroupId(SpikeGptModelZoo.GROUP_ID)
                 .optArtifactId(artifact)
                 .build();
+    }
+
+    /** A figure the artifact publishes in its metadata (measured by its recipe). */
+    private static double published(String artifact, String property) throws IOException {
+        String value = ModelZoo.getModelZoo(SpikeGptModelZoo.GROUP_ID).getModelLoader(artifact)
+                .getMrl().getDefaultArtifact().getProperties().get(property);
+        assertNotNull(value, artifact + "'s metadata has no " + property);
+        return Double.parseDouble(value);
     }
 
     /** Text generation from a zoo language model, {@code tokens} tokens with sampling seed 7. */
@@ -130,9 +138,8 @@ class ModelZooIT {
     void theLanguageModelsScoreWhatTheyPublish() throws Exception {
         // the char model's recipe measured its BPC on this very text in float32; the zoo's float16
         // weights must give the same, and the prose model must know Shakespeare, which it read
-        double published = Double.parseDouble(ModelZoo.getModelZoo(SpikeGptModelZoo.GROUP_ID)
-                .getModelLoader(SpikeGptModelZoo.TINY_SHAKESPEARE).getMrl().getDefaultArtifact().getProperties().get("val_bpc"));
-        assertEquals(published, tinyShakespeareBpc(SpikeGptModelZoo.TINY_SHAKESPEARE, 0), 0.03, "validation BPC");
+        assertEquals(published(SpikeGptModelZoo.TINY_SHAKESPEARE, "val_bpc"),
+                tinyShakespeareBpc(SpikeGptModelZoo.TINY_SHAKESPEARE, 0), 0.03, "validation BPC");
         double prose = tinyShakespeareBpc(SpikeGptModelZoo.PROSE, 40);
         assertTrue(prose < PROSE_SHAKESPEARE_BPC, "spikegpt-prose on Tiny Shakespeare: " + prose + " bits per character");
     }
@@ -185,10 +192,8 @@ class ModelZooIT {
             System.out.println("SST-2 test with " + SpikeGptModelZoo.SENTIMENT + ":\n" + matrix.format());
             // the artifact publishes the accuracy its recipe measured: the zoo's model, its fp16
             // weights and the translator together must reproduce it
-            String published = ModelZoo.getModelZoo(SpikeGptModelZoo.GROUP_ID).getModelLoader(SpikeGptModelZoo.SENTIMENT)
-                    .getMrl().getDefaultArtifact().getProperties().get("sst2_test_accuracy");
-            assertNotNull(published, "the artifact's metadata has no sst2_test_accuracy");
-            assertEquals(Double.parseDouble(published), 100 * matrix.accuracy(), 0.2, "SST-2 test accuracy (%)");
+            assertEquals(published(SpikeGptModelZoo.SENTIMENT, "sst2_test_accuracy"), 100 * matrix.accuracy(), 0.2,
+                    "SST-2 test accuracy (%)");
             assertTrue(matrix.accuracy() >= MIN_SST2_ACCURACY, "SST-2 test accuracy " + matrix.accuracy());
 
             // typed text is normalised the way SST is written
