@@ -178,8 +178,8 @@ public final class OperationCounter {
      */
     private void neuron(String g, String name, long width, NeuronSite site, int layer) {
         boolean residual = site != NeuronSite.FFN_HIDDEN;
-        long annMacs = residual ? 0 : n * width; // relu²: the square
-        long annAdds = residual ? n * width : n * width; // the residual add, or relu's comparison
+        long annMacs = residual ? 0 : n * width; // relu²'s square
+        long annAdds = n * width; // the residual add, or relu's comparison
         if (!spiking) {
             rows.add(new OperationCount(g, name, InputKind.ELEMENTWISE, Double.NaN, annMacs, annAdds, 0, annMacs, 0,
                     annAdds));
