@@ -9,7 +9,7 @@ evaluation (contiguous ctx_len windows of the validation part, each from an empt
 Not the same: the random numbers (PyTorch's generator), so the curves agree in distribution only.
 
     /usr/bin/python3 reference_train_lm.py --corpus ../../../shared/data/tinyshakespeare/input.txt \
-        --config tinyshakespeare.json --steps 3000 --out /tmp/ref-run
+        --config char-model.json --steps 3000 --out /tmp/ref-run
 """
 import argparse
 import json

@@ -9,7 +9,7 @@ WORK=${WORK:-/tmp/spikegpt-zoo}
 STEPS=2000   # 2000 x 8 x 256 = 4.1 M tokens
 
 ./spikegpt train-lm --corpus "$SHARED/data/tinyshakespeare/input.txt" \
-    --config zoo-artifacts/recipes/tinyshakespeare.json --out "$WORK/tinyshakespeare" \
+    --config zoo-artifacts/recipes/char-model.json --out "$WORK/tinyshakespeare" \
     --steps $STEPS --batch-size 8 --lr 1e-3 --lr-final 1e-5 --warmup 100 --seed 42 \
     --eval-every 250 --eval-windows 200 --checkpoint-every 250
 bpc=$(grep -o '"validationBpc": [0-9.]*' "$WORK/tinyshakespeare/training/summary.json" | grep -o '[0-9.]*$')
@@ -17,6 +17,6 @@ bpc=$(grep -o '"validationBpc": [0-9.]*' "$WORK/tinyshakespeare/training/summary
 
 # the yardstick (needs Debian's python3-torch); --threads 2 when the machine is otherwise idle
 /usr/bin/python3 zoo-artifacts/recipes/reference_train_lm.py --shared "$SHARED" \
-    --corpus "$SHARED/data/tinyshakespeare/input.txt" --config zoo-artifacts/recipes/tinyshakespeare.json \
+    --corpus "$SHARED/data/tinyshakespeare/input.txt" --config zoo-artifacts/recipes/char-model.json \
     --steps $STEPS --batch-size 8 --lr 1e-3 --lr-final 1e-5 --warmup 100 --seed 42 --eval-every 500 \
     --out "$WORK/tinyshakespeare-reference"
