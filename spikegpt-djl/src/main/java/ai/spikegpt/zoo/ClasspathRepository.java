@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A DJL model repository on the classpath: {@code <base>/model/<application>/<group path>/<artifact
@@ -72,9 +73,11 @@ public final class ClasspathRepository extends AbstractRepository {
      */
     @Override
     public Path getResourceDirectory(Artifact artifact) throws IOException {
-        StringBuilder content = new StringBuilder();
-        artifact.getFiles().values().forEach(item -> content.append(item.getSha1Hash()));
-        String key = content.length() > 12 ? content.substring(0, 12) : content.toString();
+        // every file's SHA-1 counts, not only the first one's
+        String key = artifact.getFiles().values().stream()
+                .map(item -> String.valueOf(item.getSha1Hash()))
+                .map(sha1 -> sha1.substring(0, Math.min(12, sha1.length())))
+                .collect(Collectors.joining("-"));
         return getCacheDirectory().resolve(artifact.getResourceUri().getPath()).resolve(key);
     }
 
