@@ -68,11 +68,11 @@ final class TokenizeCommand implements Callable<Integer> {
             for (String text : texts) {
                 String normalized = normalization.apply(text);
                 long[] ids = tokenizer.encode(normalized);
-                String pieces = LongStream.of(ids)
+                String pieces = ids.length == 0 ? "" : LongStream.of(ids)
                         .mapToObj(id -> tokenizer.decode(new long[] {id}))
-                        .collect(Collectors.joining("|", "|", "|"));
-                System.out.printf(Locale.ROOT, "%s%n  %d tokens: %s%n  ids: %s%n", normalized, ids.length, pieces,
-                        join(ids, ","));
+                        .collect(Collectors.joining("|", " |", "|"));
+                System.out.printf(Locale.ROOT, "%s%n  %d token%s:%s%n  ids: %s%n", normalized, ids.length,
+                        ids.length == 1 ? "" : "s", pieces, join(ids, ","));
             }
         }
         return 0;
