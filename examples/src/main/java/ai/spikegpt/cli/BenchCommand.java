@@ -10,7 +10,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.EasyTrain;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -20,6 +19,7 @@ import ai.spikegpt.model.SpikeGptState;
 import ai.spikegpt.training.GradientClipping;
 import ai.spikegpt.training.LanguageModelLoss;
 import ai.spikegpt.training.PyTorchAdam;
+import ai.spikegpt.training.TrainingStep;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  * table with ratios.
  *
  * <p>It measures what {@code bench_ref.py} measures, the same way: a training step is forward,
- * cross-entropy with L2Wrap, backward, global-norm clipping (1.0) and Adam (lr 6e-4, betas 0.9 /
+ * cross-entropy with L2Wrap, backward (as the LM trainer runs it: {@link TrainingStep}), global-norm clipping (1.0) and Adam (lr 6e-4, betas 0.9 /
  * 0.99, eps 4e-9) on random tokens with dropout 0.03, through DJL's {@code Trainer}; generation is
  * greedy, batch 1, one token per step with the carried state. Each (configuration, mode) runs in its
  * own JVM so that the peak RSS is its own; each figure is the median of the timed runs after the
@@ -350,7 +350,7 @@ final class BenchCommand implements Callable<Integer> {
                         NDArray labels = x.get(new NDIndex(":, 1:"));
                         Meter meter = new Meter();
                         try (Batch b = new Batch(step, new NDList(data), new NDList(labels), 1, null, null, 0, 1)) {
-                            EasyTrain.trainBatch(trainer, b);
+                            TrainingStep.trainBatch(trainer, b);
                             trainer.step();
                         }
                         meter.stop();

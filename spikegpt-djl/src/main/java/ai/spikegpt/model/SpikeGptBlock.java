@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikegpt.nn.HeavisideNeuron;
 import ai.spikegpt.nn.LifNeuron;
+import ai.spikegpt.nn.SegmentedBackward;
 import ai.spikegpt.nn.SpikingNeuron;
 import ai.spikegpt.nn.Tensors;
 
@@ -112,6 +113,10 @@ public final class SpikeGptBlock extends AbstractBlock {
      * @return the residual stream after the block and the state to carry on
      */
     Output forward(ParameterStore ps, NDArray x, LayerState state, boolean training, ActivationRecorder recorder) {
+        SegmentedBackward tape = training ? SegmentedBackward.recording() : null;
+        if (tape != null) {
+            x = tape.cut(x); // each block's backward segments then end at its input
+        }
         if (ln0 != null) {
             x = norm(ps, ln0, x, training);
         }

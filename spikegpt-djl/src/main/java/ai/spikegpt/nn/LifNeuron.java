@@ -38,7 +38,8 @@ import java.util.List;
  * </pre>
  *
  * a linear recurrence with coefficients known after the forward pass; it is evaluated with
- * {@link LinearScan}.
+ * {@link LinearScan}, or, under a {@link SegmentedBackward} (fixed tau and threshold), by a Java
+ * loop in the backward pass.
  *
  * <p>Paper: Zhu et al., "SpikeGPT: Generative Pre-trained Language Model with Spiking Neural
  * Networks", arXiv 2302.13939, section 3.
@@ -127,6 +128,12 @@ public final class LifNeuron extends SpikingNeuron {
         if (!training) {
             return new NDList(array(manager, trace.spikes, shape), vLast);
         }
+        SegmentedBackward tape = SegmentedBackward.recording();
+        if (tape != null && trace.vPrev == null && trace.thetaGate == null) {
+            NDArray spikes = tape.cut(array(manager, trace.spikes, shape), new NDList(x), grad -> new NDList(
+                    array(grad.getManager(), backward(trace, grad.toFloatArray(), batch, steps, width), shape)));
+            return new NDList(spikes, vLast);
+        }
         // the surrogate path: y = g(h - theta) * (z - theta),  z[t] = gate[t] z[t-1] + u[t]
         List<float[]> parts = new ArrayList<>(List.of(trace.spikes, trace.slope, trace.gate));
         if (trace.vPrev != null) {
@@ -158,6 +165,29 @@ public final class LifNeuron extends SpikingNeuron {
             y = slopeArray.mul(thetaArray == null ? z : z.sub(thetaArray));
         }
         return new NDList(straightThrough(spikeArray, y), vLast);
+    }
+
+    /**
+     * The input gradient for fixed tau and threshold, the reverse of the linearised dynamics:
+     * {@code lambda[t] = slope[t] ds[t] + gate[t+1] lambda[t+1]}, {@code dx[t] = lambda[t]} (the
+     * 1/tau is folded into the slope).
+     */
+    private static float[] backward(Trace trace, float[] ds, int batch, int steps, int width) {
+        float[] dx = new float[ds.length];
+        Parallel.rows(batch, (long) steps * width, b -> {
+            int last = (b * steps + steps - 1) * width;
+            for (int n = 0; n < width; n++) {
+                dx[last + n] = trace.slope[last + n] * ds[last + n];
+            }
+            for (int t = steps - 2; t >= 0; t--) {
+                int base = (b * steps + t) * width;
+                for (int n = 0; n < width; n++) {
+                    int i = base + n;
+                    dx[i] = trace.slope[i] * ds[i] + trace.gate[i + width] * dx[i + width];
+                }
+            }
+        });
+        return dx;
     }
 
     /**

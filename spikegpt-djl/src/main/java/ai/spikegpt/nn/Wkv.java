@@ -33,7 +33,9 @@ import ai.djl.ndarray.types.Shape;
  * v[t]}, which {@link LinearScan} evaluates with differentiable native operations whose number
  * grows with log T. Because {@code pp} cancels between numerator and denominator, holding it
  * constant leaves the gradient exact; the decay gates are held constant too, and the decay's
- * gradient enters through a zero-valued input term (see the code).
+ * gradient enters through a zero-valued input term (see the code). Under a {@link
+ * SegmentedBackward} (training from the empty state) the recurrence runs in Java instead, with the
+ * exponentials computed natively, and the gradient is the hand-written adjoint recurrence.
  */
 public final class Wkv {
 
@@ -76,6 +78,10 @@ public final class Wkv {
             boolean differentiable) {
         if (differentiable) {
             NDArray w = Tensors.local(timeDecay.exp(), k.getManager()).neg();
+            SegmentedBackward tape = SegmentedBackward.recording();
+            if (tape != null && aa0 == null) {
+                return cut(tape, w, u, k, v);
+            }
             return scan(w, u, k, v, aa0, bb0, pp0);
         }
         return recurrent(timeDecay, u, k, v, aa0, bb0, pp0);
@@ -132,21 +138,12 @@ public final class Wkv {
         return a;
     }
 
-    /** The differentiable form: pp in Java, (aa, bb) by a differentiable linear scan. */
-    private static Result scan(
-            NDArray w, NDArray u, NDArray k, NDArray v, NDArray aa0, NDArray bb0, NDArray pp0) {
-        Shape shape = k.getShape();
-        int batch = Math.toIntExact(shape.get(0));
-        int steps = Math.toIntExact(shape.get(1));
-        int width = Math.toIntExact(shape.get(2));
-        NDManager manager = k.getManager();
-
-        // 1. the running exponent pp before each token and after the last, and the output's
-        //    exponent m = max(pp, u + k), in the reference's float32 operation order
-        float[] kf = k.toFloatArray();
-        float[] wf = w.toFloatArray();
-        float[] uf = u.toFloatArray();
-        float[] p0 = pp0 == null ? null : pp0.toFloatArray();
+    /**
+     * The running exponent before each token and after the last ({@code [B, T+1, C]}), and the
+     * output's exponent {@code m = max(pp, u + k)} ({@code [B, T, C]}), in the reference's float32
+     * operation order; no exponentials.
+     */
+    private static float[][] exponents(float[] kf, float[] wf, float[] uf, float[] p0, int batch, int steps, int width) {
         float[] p = new float[batch * (steps + 1) * width];
         float[] m = new float[batch * steps * width];
         Parallel.rows(batch, (long) steps * width, b -> {
@@ -166,6 +163,141 @@ public final class Wkv {
                 }
             }
         });
+        return new float[][] {p, m};
+    }
+
+    /**
+     * The training form under a {@link SegmentedBackward}: the recurrence runs in Java from an
+     * empty state, with the exponentials computed natively, and the gradient is written by hand
+     * (the adjoint recurrence of the state, the same math as autograd through {@link #scan}).
+     */
+    private static Result cut(SegmentedBackward tape, NDArray w, NDArray u, NDArray k, NDArray v) {
+        Shape shape = k.getShape();
+        int batch = Math.toIntExact(shape.get(0));
+        int steps = Math.toIntExact(shape.get(1));
+        int width = Math.toIntExact(shape.get(2));
+        NDManager manager = k.getManager();
+        float[] kf = k.toFloatArray();
+        float[] vf = v.toFloatArray();
+        float[] wf = w.toFloatArray();
+        float[] uf = u.toFloatArray();
+        float[][] pm = exponents(kf, wf, uf, null, batch, steps, width);
+
+        // the exponentials, natively (vectorised), per token: the state's decay g and the
+        // admission a of the token into the state, and the output's weights e1 (state) and e2 (token)
+        float[] g;
+        float[] a;
+        float[] e1;
+        float[] e2;
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray pAll = Tensors.fromJava(scratch, pm[0], new Shape(batch, steps + 1, width));
+            NDArray pBefore = pAll.get(new NDIndex().addAllDim().addSliceDim(0, steps));
+            NDArray pAfter = pAll.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1));
+            NDArray m = Tensors.fromJava(scratch, pm[1], shape);
+            NDArray kc = Tensors.fromJava(scratch, kf, shape);
+            g = pBefore.add(Tensors.fromJava(scratch, wf, new Shape(width))).sub(pAfter).exp().toFloatArray();
+            a = kc.sub(pAfter).exp().toFloatArray();
+            e1 = pBefore.sub(m).exp().toFloatArray();
+            e2 = kc.add(Tensors.fromJava(scratch, uf, new Shape(width))).sub(m).exp().toFloatArray();
+        }
+
+        // the state (aa, bb) before each token, the output and its denominator
+        float[] aa = new float[kf.length];
+        float[] bb = new float[kf.length];
+        float[] den = new float[kf.length];
+        float[] y = new float[kf.length];
+        float[] aaLast = new float[batch * width];
+        float[] bbLast = new float[batch * width];
+        Parallel.rows(batch, (long) steps * width, b -> {
+            for (int t = 0; t < steps; t++) {
+                int base = (b * steps + t) * width;
+                for (int c = 0; c < width; c++) {
+                    int i = base + c;
+                    int s = b * width + c;
+                    float sa = aaLast[s];
+                    float sb = bbLast[s];
+                    aa[i] = sa;
+                    bb[i] = sb;
+                    den[i] = e1[i] * sb + e2[i];
+                    y[i] = (e1[i] * sa + e2[i] * vf[i]) / den[i];
+                    aaLast[s] = g[i] * sa + a[i] * vf[i];
+                    bbLast[s] = g[i] * sb + a[i];
+                }
+            }
+        });
+
+        float[] ppLast = new float[batch * width];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(pm[0], (b * (steps + 1) + steps) * width, ppLast, b * width, width);
+        }
+        NDArray[] state = Tensors.fromJava(manager, new Shape(batch, width), aaLast, bbLast, ppLast);
+        NDArray out = tape.cut(Tensors.fromJava(manager, y, shape), new NDList(k, v, w, u), grad -> {
+            float[] gy = grad.toFloatArray();
+            float[] dk = new float[kf.length];
+            float[] dv = new float[kf.length];
+            double[][] dw = new double[batch][width];
+            double[][] du = new double[batch][width];
+            Parallel.rows(batch, (long) steps * width, b -> {
+                // the adjoints of the state after the current token (aa, bb)
+                float[] la = new float[width];
+                float[] lb = new float[width];
+                for (int t = steps - 1; t >= 0; t--) {
+                    int base = (b * steps + t) * width;
+                    for (int c = 0; c < width; c++) {
+                        int i = base + c;
+                        // into the state after token t: aa' = g aa + a v, bb' = g bb + a
+                        float ai = a[i];
+                        float dvi = la[c] * ai;
+                        float dki = ai * (la[c] * vf[i] + lb[c]);
+                        dw[b][c] += g[i] * (la[c] * aa[i] + lb[c] * bb[i]);
+                        // the output y = (e1 aa + e2 v) / (e1 bb + e2)
+                        float r = gy[i] / den[i];
+                        float re2 = r * e2[i];
+                        float bonus = re2 * (vf[i] - y[i]);
+                        dv[i] = dvi + re2;
+                        dk[i] = dki + bonus;
+                        du[b][c] += bonus;
+                        // to the state before token t
+                        float re1 = r * e1[i];
+                        la[c] = g[i] * la[c] + re1;
+                        lb[c] = g[i] * lb[c] - re1 * y[i];
+                    }
+                }
+            });
+            NDManager gm = grad.getManager();
+            NDArray[] dkv = Tensors.fromJava(gm, shape, dk, dv);
+            NDArray[] dwu = Tensors.fromJava(gm, new Shape(width), sum(dw), sum(du));
+            return new NDList(dkv[0], dkv[1], dwu[0], dwu[1]);
+        });
+        return new Result(out, state[0], state[1], state[2]);
+    }
+
+    private static float[] sum(double[][] rows) {
+        float[] total = new float[rows[0].length];
+        for (int c = 0; c < total.length; c++) {
+            double s = 0;
+            for (double[] row : rows) {
+                s += row[c];
+            }
+            total[c] = (float) s;
+        }
+        return total;
+    }
+
+    /** The differentiable form: pp in Java, (aa, bb) by a differentiable linear scan. */
+    private static Result scan(
+            NDArray w, NDArray u, NDArray k, NDArray v, NDArray aa0, NDArray bb0, NDArray pp0) {
+        Shape shape = k.getShape();
+        int batch = Math.toIntExact(shape.get(0));
+        int steps = Math.toIntExact(shape.get(1));
+        int width = Math.toIntExact(shape.get(2));
+        NDManager manager = k.getManager();
+
+        // 1. the running exponent pp before each token and after the last, and the output's exponent
+        float[][] pm = exponents(k.toFloatArray(), w.toFloatArray(), u.toFloatArray(),
+                pp0 == null ? null : pp0.toFloatArray(), batch, steps, width);
+        float[] p = pm[0];
+        float[] m = pm[1];
         NDArray pAll = Tensors.fromJava(manager, p, new Shape(batch, steps + 1, width));
         NDArray pBefore = pAll.get(new NDIndex().addAllDim().addSliceDim(0, steps));
         NDArray pAfter = pAll.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1));

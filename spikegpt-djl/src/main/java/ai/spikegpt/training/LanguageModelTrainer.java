@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.EasyTrain;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -198,7 +197,7 @@ public final class LanguageModelTrainer {
                     if (sampleSpikes) {
                         spikes.attach();
                     }
-                    EasyTrain.trainBatch(trainer, data);
+                    TrainingStep.trainBatch(trainer, data);
                     spikes.detach();
                     trainer.step();
                     data.close();

@@ -17,6 +17,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.spikegpt.ReferenceVectors;
 import ai.spikegpt.io.ModelIO;
+import ai.spikegpt.nn.SegmentedBackward;
 import ai.spikegpt.training.GradientClipping;
 import ai.spikegpt.training.LanguageModelLoss;
 import ai.spikegpt.training.PyTorchAdam;
@@ -121,25 +122,10 @@ class ReferenceVectorsTest {
                 }
                 gc.backward(loss);
             }
-            Map<String, Parameter> params = f.model.namedParameters();
-            int compared = 0;
-            List<NDArray> grads = new ArrayList<>();
-            for (Map.Entry<String, Parameter> p : params.entrySet()) {
-                NDArray g = p.getValue().getArray().getGradient();
-                grads.add(g);
-                String key = "grad." + p.getKey();
-                if (f.vectors.has(key)) {
-                    float[] actual = floats(g);
-                    for (float v : actual) {
-                        assertTrue(Float.isFinite(v), key + " is finite");
-                    }
-                    assertRelClose(f.vectors.floats(key), actual, 1e-4, key);
-                    compared++;
-                }
-            }
-            assertTrue(compared >= ("tiny".equals(name) ? params.size() : 8), "compared " + compared + " gradients");
+            List<NDArray> grads = compareGradients(f, name);
 
             // clip (global norm 1.0) and one Adam step with the original settings
+            Map<String, Parameter> params = f.model.namedParameters();
             float norm = GradientClipping.clip(grads, 1f);
             float expectedNorm = f.vectors.floats("grad_total_norm_preclip")[0];
             assertEquals(expectedNorm, norm, 1e-5 * expectedNorm, "pre-clip global norm");
@@ -157,6 +143,45 @@ class ReferenceVectorsTest {
             }
             assertTrue(stepped >= 5, "compared " + stepped + " parameters after one step");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny", "small"})
+    void segmentedBackwardGivesTheSameGradients(String name) throws IOException {
+        try (Fixture f = new Fixture(name)) {
+            try (GradientCollector gc = f.manager.getEngine().newGradientCollector();
+                    SegmentedBackward tape = SegmentedBackward.record()) {
+                NDArray logits = f.model.forward(f.ps, f.tokens, null, true, null).logits();
+                NDArray loss = new LanguageModelLoss(true).evaluate(new NDList(f.targets), new NDList(logits));
+                for (int i = 0; i < 3; i++) {
+                    System.gc();
+                }
+                tape.backward(loss);
+            }
+            compareGradients(f, name);
+        }
+    }
+
+    /** Compares every parameter gradient the vectors hold; returns all gradients. */
+    private static List<NDArray> compareGradients(Fixture f, String name) {
+        Map<String, Parameter> params = f.model.namedParameters();
+        int compared = 0;
+        List<NDArray> grads = new ArrayList<>();
+        for (Map.Entry<String, Parameter> p : params.entrySet()) {
+            NDArray g = p.getValue().getArray().getGradient();
+            grads.add(g);
+            String key = "grad." + p.getKey();
+            if (f.vectors.has(key)) {
+                float[] actual = floats(g);
+                for (float v : actual) {
+                    assertTrue(Float.isFinite(v), key + " is finite");
+                }
+                assertRelClose(f.vectors.floats(key), actual, 1e-4, key);
+                compared++;
+            }
+        }
+        assertTrue(compared >= ("tiny".equals(name) ? params.size() : 8), "compared " + compared + " gradients");
+        return grads;
     }
 
     @ParameterizedTest

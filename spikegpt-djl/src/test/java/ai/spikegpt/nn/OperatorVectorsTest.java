@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The LIF neuron (every reset, surrogate and learnable option) and the WKV operator alone, against
@@ -38,8 +40,9 @@ class OperatorVectorsTest {
         vectors = Safetensors.open(file);
     }
 
-    @Test
-    void lifMatchesLiteralBpttInEveryMode() {
+    @ParameterizedTest(name = "segmented backward: {0}")
+    @ValueSource(booleans = {false, true})
+    void lifMatchesLiteralBpttInEveryMode(boolean segmented) {
         JsonArray cases = JsonParser.parseString(vectors.metadata().get("lif_cases")).getAsJsonArray();
         assertTrue(cases.size() >= 5);
         for (JsonElement element : cases) {
@@ -64,9 +67,10 @@ class OperatorVectorsTest {
                 x.setRequiresGradient(true);
                 NDArray g = vectors.floatArray(manager, p + "g");
                 NDArray spikes;
-                try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                try (GradientCollector gc = manager.getEngine().newGradientCollector();
+                        SegmentedBackward tape = segmented ? SegmentedBackward.record() : null) {
                     spikes = lif.spike(ps, x, null, true).get(0);
-                    gc.backward(spikes.mul(g).sum());
+                    backward(gc, tape, spikes.mul(g).sum());
                 }
                 assertArrayEquals(vectors.floats(p + "spikes"), floats(spikes), name + " spikes");
                 assertRelClose(vectors.floats(p + "dx"), floats(x.getGradient()), 1e-4, name + " dx");
@@ -82,8 +86,9 @@ class OperatorVectorsTest {
         }
     }
 
-    @Test
-    void wkvMatchesLiteralLoopAtT600() {
+    @ParameterizedTest(name = "segmented backward: {0}")
+    @ValueSource(booleans = {false, true})
+    void wkvMatchesLiteralLoopAtT600(boolean segmented) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray timeDecay = vectors.floatArray(manager, "wkv.time_decay");
             NDArray u = vectors.floatArray(manager, "wkv.u");
@@ -93,17 +98,27 @@ class OperatorVectorsTest {
                 a.setRequiresGradient(true);
             }
             NDArray y;
-            try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+            try (GradientCollector gc = manager.getEngine().newGradientCollector();
+                    SegmentedBackward tape = segmented ? SegmentedBackward.record() : null) {
                 y = Wkv.forward(timeDecay, u, k, v, null, null, null, true).y();
                 NDArray loss = y.mul(vectors.floatArray(manager, "wkv.gy")).sum();
                 System.gc();
-                gc.backward(loss);
+                backward(gc, tape, loss);
             }
             assertRelClose(vectors.floats("wkv.y"), floats(y), 1e-5, "wkv y");
             assertRelClose(vectors.floats("wkv.dk"), floats(k.getGradient()), 1e-4, "wkv dk");
             assertRelClose(vectors.floats("wkv.dv"), floats(v.getGradient()), 1e-4, "wkv dv");
             assertRelClose(vectors.floats("wkv.du"), floats(u.getGradient()), 1e-4, "wkv du");
             assertRelClose(vectors.floats("wkv.d_time_decay"), floats(timeDecay.getGradient()), 1e-4, "wkv d time_decay");
+        }
+    }
+
+    /** Autograd in one pass, or in segments with the hand-written LIF and WKV gradients. */
+    private static void backward(GradientCollector gc, SegmentedBackward tape, NDArray loss) {
+        if (tape == null) {
+            gc.backward(loss);
+        } else {
+            tape.backward(loss);
         }
     }
 
