@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,11 +167,29 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
         cmd.addAll(List.of(SpikeGptCli.class.getName(), "bench-worker", "--only", name, "--mode", workerMode,
                 "--runs", Integer.toString(runs), "--warmup", Integer.toString(warmup)));
-        return runForResult(cmd, "DJL worker");
+        return runForResult(cmd, "DJL worker", false);
     }
 
-    private JsonObject runForResult(List<String> cmd, String what) throws IOException, InterruptedException {
+    /** Whether the launcher preloaded the MKL vendor shim (examples/src/main/native/mkl_any_vendor.c). */
+    static boolean mklShim() {
+        return System.getenv().getOrDefault("LD_PRELOAD", "").contains(MKL_SHIM);
+    }
+
+    private static final String MKL_SHIM = "mkl_any_vendor";
+
+    private JsonObject runForResult(List<String> cmd, String what, boolean reference)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (reference) {
+            // the reference has no MKL; keep its environment free of our preload
+            String kept = String.join(":", Arrays.stream(pb.environment().getOrDefault("LD_PRELOAD", "").split(":"))
+                    .filter(x -> !x.isEmpty() && !x.contains(MKL_SHIM)).toList());
+            if (kept.isEmpty()) {
+                pb.environment().remove("LD_PRELOAD");
+            } else {
+                pb.environment().put("LD_PRELOAD", kept);
+            }
+        }
         if (!noEnvTuning) {
             pb.environment().putAll(TUNED_ENV);
         }
@@ -214,7 +233,7 @@ final class BenchCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--worker", "--only", name,
                 "--mode", workerMode, "--threads", Integer.toString(threads), "--runs", Integer.toString(runs),
                 "--warmup", Integer.toString(warmup)));
-        return runForResult(cmd, "bench_ref.py");
+        return runForResult(cmd, "bench_ref.py", true);
     }
 
     /**
@@ -262,6 +281,9 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("train: tokens/s of forward + L2Wrap CE + backward + clip + Adam (B x ctx tokens a step);"
                 + " rnn: greedy batch-1 generation. Median of the timed runs.");
+        System.out.println(mklShim()
+                ? "DJL's MKL ran with its vendor check answered (AVX-512 kernels on this AMD CPU; SPIKEGPT_MKL_VENDOR_CHECK=keep turns it off)."
+                : "DJL's MKL ran as shipped (on AMD CPUs: AVX2 kernels; the ./spikegpt launcher enables AVX-512 ones).");
     }
 
     private static String describe(String name) {

@@ -13,8 +13,7 @@ import java.util.function.Function;
 /**
  * A backward pass in segments, for operators whose gradient is written by hand: DJL has no custom
  * autograd functions, so the sequential operators (LIF, WKV) would otherwise have to express their
- * backward recurrences as differentiable graphs ({@link LinearScan}), which costs a training step
- * a third of its time.
+ * backward recurrences as differentiable graphs ({@link LinearScan}), built in every forward pass.
  *
  * <p>While a {@code SegmentedBackward} is recording on a thread, such an operator computes its
  * output without a graph, makes it a leaf (a <em>cut</em>) and registers how to turn the leaf's

@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * DJL's {@code EasyTrain.trainBatch} (forward, loss, backward, then the listeners' {@code
  * onTrainingBatch}), with the backward pass run by a {@link SegmentedBackward}: the LIF and WKV
- * then use their hand-written gradients instead of differentiable scans, the same gradients at
- * about a third less time per step. Call {@code trainer.step()} after it, as after {@code
- * EasyTrain.trainBatch}.
+ * then use their hand-written gradients instead of differentiable scans: the same gradients, with
+ * no scan graph to build (README, "Speed"). Call {@code trainer.step()} after it, as after {@code
+ * EasyTrain.trainBatch}. Models without LIF or WKV are trained exactly as by EasyTrain.
  */
 public final class TrainingStep {
 
