@@ -162,12 +162,16 @@ final class BenchCommand implements Callable<Integer> {
 
     private JsonObject runWorker(String name, String workerMode) throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx6g", "-cp", System.getProperty("java.class.path")));
+        // a heap that never shrinks: the segmented backward keeps its saved values in Java arrays, and a
+        // heap that shrinks and regrows every step faults its pages in again (seconds a step on B)
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx6g", "-XX:MaxHeapFreeRatio=100", "-cp",
+                System.getProperty("java.class.path")));
         cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
         cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
         cmd.addAll(List.of(SpikeGptCli.class.getName(), "bench-worker", "--only", name, "--mode", workerMode,
                 "--runs", Integer.toString(runs), "--warmup", Integer.toString(warmup)));
-        return runForResult(cmd, "DJL worker", false);
+        // the MKL shim speeds up training's large matrix products but slows batch-1 generation
+        return runForResult(cmd, "DJL worker", "rnn".equals(workerMode));
     }
 
     /** Whether the launcher preloaded the MKL vendor shim (examples/src/main/native/mkl_any_vendor.c). */
@@ -177,11 +181,11 @@ final class BenchCommand implements Callable<Integer> {
 
     private static final String MKL_SHIM = "mkl_any_vendor";
 
-    private JsonObject runForResult(List<String> cmd, String what, boolean reference)
+    private JsonObject runForResult(List<String> cmd, String what, boolean withoutShim)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        if (reference) {
-            // the reference has no MKL; keep its environment free of our preload
+        if (withoutShim) {
+            // the reference has no MKL, generation is faster without the shim
             String kept = String.join(":", Arrays.stream(pb.environment().getOrDefault("LD_PRELOAD", "").split(":"))
                     .filter(x -> !x.isEmpty() && !x.contains(MKL_SHIM)).toList());
             if (kept.isEmpty()) {
@@ -282,7 +286,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("train: tokens/s of forward + L2Wrap CE + backward + clip + Adam (B x ctx tokens a step);"
                 + " rnn: greedy batch-1 generation. Median of the timed runs.");
         System.out.println(mklShim()
-                ? "DJL's MKL ran with its vendor check answered (AVX-512 kernels on this AMD CPU; SPIKEGPT_MKL_VENDOR_CHECK=keep turns it off)."
+                ? "DJL's MKL ran with its vendor check answered for training (AVX-512 kernels on this AMD CPU; SPIKEGPT_MKL_VENDOR_CHECK=keep turns it off), as shipped for generation."
                 : "DJL's MKL ran as shipped (on AMD CPUs: AVX2 kernels; the ./spikegpt launcher enables AVX-512 ones).");
     }
 
