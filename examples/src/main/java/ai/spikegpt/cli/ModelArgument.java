@@ -11,7 +11,7 @@ import java.nio.file.Paths;
 /**
  * Resolves a {@code --model} argument to a model directory: a path to a directory written by
  * {@code train-lm}, {@code finetune-classifier} or {@code import}, or the id of a model-zoo
- * artifact ({@code spikegpt-tinyshakespeare}, {@code spikegpt-prose}, {@code spikegpt-sst2}),
+ * artifact ({@code spikegpt-char}, {@code spikegpt-prose}, {@code spikegpt-sst2}),
  * which is copied from the classpath into DJL's cache on first use.
  */
 final class ModelArgument {
@@ -43,6 +43,6 @@ final class ModelArgument {
             }
         }
         throw new IllegalArgumentException("no model at " + value
-                + ": give a model directory or a zoo artifact (spikegpt-tinyshakespeare, spikegpt-prose, spikegpt-sst2)");
+                + ": give a model directory or a zoo artifact (spikegpt-char, spikegpt-prose, spikegpt-sst2)");
     }
 }

@@ -23,7 +23,7 @@ final class ZooPackCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--artifact", required = true,
-            description = "spikegpt-tinyshakespeare, spikegpt-prose or spikegpt-sst2")
+            description = "spikegpt-char, spikegpt-prose or spikegpt-sst2")
     String artifact;
 
     @Option(names = "--root", defaultValue = "zoo-artifacts/src/main/resources",

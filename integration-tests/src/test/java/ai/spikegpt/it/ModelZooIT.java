@@ -87,12 +87,12 @@ class ModelZooIT {
         assertTrue(zoo instanceof SpikeGptModelZoo, "found through META-INF/services");
         List<String> ids = new ArrayList<>();
         zoo.getModelLoaders().forEach(l -> ids.add(l.getArtifactId()));
-        assertEquals(List.of(SpikeGptModelZoo.TINY_SHAKESPEARE, SpikeGptModelZoo.PROSE, SpikeGptModelZoo.SENTIMENT), ids);
+        assertEquals(List.of(SpikeGptModelZoo.CHARACTERS, SpikeGptModelZoo.PROSE, SpikeGptModelZoo.SENTIMENT), ids);
     }
 
     @Test
     void generatesFromBothLanguageModels() throws Exception {
-        for (String artifact : List.of(SpikeGptModelZoo.TINY_SHAKESPEARE, SpikeGptModelZoo.PROSE)) {
+        for (String artifact : List.of(SpikeGptModelZoo.CHARACTERS, SpikeGptModelZoo.PROSE)) {
             String prompt = artifact.equals(SpikeGptModelZoo.PROSE) ? "Fellow citizens," : "ROMEO:";
             String first;
             try (ZooModel<String, String> model = generation(String.class, artifact, 40).loadModel();
@@ -138,8 +138,8 @@ class ModelZooIT {
     void theLanguageModelsScoreWhatTheyPublish() throws Exception {
         // the char model's recipe measured its BPC on this very text in float32; the zoo's float16
         // weights must give the same, and the prose model must know Shakespeare, which it read
-        assertEquals(published(SpikeGptModelZoo.TINY_SHAKESPEARE, "val_bpc"),
-                tinyShakespeareBpc(SpikeGptModelZoo.TINY_SHAKESPEARE, 0), 0.03, "validation BPC");
+        assertEquals(published(SpikeGptModelZoo.CHARACTERS, "val_bpc"),
+                tinyShakespeareBpc(SpikeGptModelZoo.CHARACTERS, 0), 0.03, "validation BPC");
         double prose = tinyShakespeareBpc(SpikeGptModelZoo.PROSE, 40);
         assertTrue(prose < PROSE_SHAKESPEARE_BPC, "spikegpt-prose on Tiny Shakespeare: " + prose + " bits per character");
     }
@@ -157,7 +157,7 @@ class ModelZooIT {
             }
             assertEquals(counts[1], counts[5], "arrays held by the model after rounds 2 and 6");
         }
-        try (ZooModel<String, String> model = generation(String.class, SpikeGptModelZoo.TINY_SHAKESPEARE, 20).loadModel();
+        try (ZooModel<String, String> model = generation(String.class, SpikeGptModelZoo.CHARACTERS, 20).loadModel();
                 Predictor<String, String> predictor = model.newPredictor()) {
             int[] counts = new int[6];
             for (int round = 0; round < counts.length; round++) {

@@ -14,7 +14,7 @@ import java.util.Set;
  * ai.spikegpt:zoo-artifacts} jar, offline:
  *
  * <ul>
- *   <li>{@value #TINY_SHAKESPEARE} ({@code nlp/text_generation}): a character-level SpikeGPT trained
+ *   <li>{@value #CHARACTERS} ({@code nlp/text_generation}): a character-level SpikeGPT trained
  *       on Tiny Shakespeare;
  *   <li>{@value #PROSE} ({@code nlp/text_generation}): a byte-level BPE SpikeGPT pre-trained on
  *       public-domain English prose;
@@ -37,7 +37,7 @@ public final class SpikeGptModelZoo extends ModelZoo {
     public static final String GROUP_ID = "ai.spikegpt.zoo";
 
     /** The character-level Tiny Shakespeare model. */
-    public static final String TINY_SHAKESPEARE = "spikegpt-tinyshakespeare";
+    public static final String CHARACTERS = "spikegpt-char";
 
     /** The BPE language model pre-trained on English prose. */
     public static final String PROSE = "spikegpt-prose";
@@ -57,7 +57,7 @@ public final class SpikeGptModelZoo extends ModelZoo {
     }
 
     SpikeGptModelZoo() {
-        addModel(Classpath.REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, TINY_SHAKESPEARE, VERSION));
+        addModel(Classpath.REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, CHARACTERS, VERSION));
         addModel(Classpath.REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, PROSE, VERSION));
         addModel(Classpath.REPOSITORY.model(Application.NLP.SENTIMENT_ANALYSIS, GROUP_ID, SENTIMENT, VERSION));
     }
@@ -66,7 +66,7 @@ public final class SpikeGptModelZoo extends ModelZoo {
      * Returns the model directory of an artifact, copying it from the classpath into DJL's cache
      * on first use (SHA-1 checked), for code that reads model directories directly.
      *
-     * @param artifactId one of {@link #TINY_SHAKESPEARE}, {@link #PROSE}, {@link #SENTIMENT}
+     * @param artifactId one of {@link #CHARACTERS}, {@link #PROSE}, {@link #SENTIMENT}
      * @return the model directory
      * @throws IOException if the artifact is missing or damaged
      * @throws IllegalArgumentException for an unknown artifact id
@@ -85,16 +85,16 @@ public final class SpikeGptModelZoo extends ModelZoo {
     /**
      * Returns the application an artifact serves.
      *
-     * @param artifactId one of {@link #TINY_SHAKESPEARE}, {@link #PROSE}, {@link #SENTIMENT}
+     * @param artifactId one of {@link #CHARACTERS}, {@link #PROSE}, {@link #SENTIMENT}
      * @return its application
      * @throws IllegalArgumentException for an unknown artifact id
      */
     public static Application application(String artifactId) {
         return switch (artifactId) {
-            case TINY_SHAKESPEARE, PROSE -> Application.NLP.TEXT_GENERATION;
+            case CHARACTERS, PROSE -> Application.NLP.TEXT_GENERATION;
             case SENTIMENT -> Application.NLP.SENTIMENT_ANALYSIS;
             default -> throw new IllegalArgumentException("the SpikeGPT zoo has no artifact '" + artifactId
-                    + "'; it has " + TINY_SHAKESPEARE + ", " + PROSE + " and " + SENTIMENT);
+                    + "'; it has " + CHARACTERS + ", " + PROSE + " and " + SENTIMENT);
         };
     }
 

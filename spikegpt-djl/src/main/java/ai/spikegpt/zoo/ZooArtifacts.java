@@ -213,7 +213,7 @@ public final class ZooArtifacts {
         String name;
         String description;
         switch (artifactId) {
-            case SpikeGptModelZoo.TINY_SHAKESPEARE -> {
+            case SpikeGptModelZoo.CHARACTERS -> {
                 name = "SpikeGPT Tiny Shakespeare (characters)";
                 description = "A character-level SpikeGPT trained on Tiny Shakespeare with spikegpt train-lm.";
                 props.put("dataset", "tinyshakespeare");
