@@ -174,12 +174,12 @@ final class BenchCommand implements Callable<Integer> {
         return runForResult(cmd, "DJL worker", "rnn".equals(workerMode));
     }
 
+    private static final String MKL_SHIM = "mkl_any_vendor";
+
     /** Whether the launcher preloaded the MKL vendor shim (examples/src/main/native/mkl_any_vendor.c). */
     static boolean mklShim() {
         return System.getenv().getOrDefault("LD_PRELOAD", "").contains(MKL_SHIM);
     }
-
-    private static final String MKL_SHIM = "mkl_any_vendor";
 
     private JsonObject runForResult(List<String> cmd, String what, boolean withoutShim)
             throws IOException, InterruptedException {

@@ -194,18 +194,19 @@ public final class Wkv {
             NDArray pBefore = pAll.get(new NDIndex().addAllDim().addSliceDim(0, steps));
             NDArray pAfter = pAll.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1));
             NDArray m = Tensors.fromJava(scratch, pm[1], shape);
-            NDArray kc = Tensors.fromJava(scratch, kf, shape);
-            g = pBefore.add(Tensors.fromJava(scratch, wf, new Shape(width))).sub(pAfter).exp().toFloatArray();
+            NDArray kc = Tensors.local(k.stopGradient(), scratch);
+            g = pBefore.add(Tensors.local(w.stopGradient(), scratch)).sub(pAfter).exp().toFloatArray();
             a = kc.sub(pAfter).exp().toFloatArray();
             e1 = pBefore.sub(m).exp().toFloatArray();
-            e2 = kc.add(Tensors.fromJava(scratch, uf, new Shape(width))).sub(m).exp().toFloatArray();
+            e2 = kc.add(Tensors.local(u.stopGradient(), scratch)).sub(m).exp().toFloatArray();
         }
 
         // the state (aa, bb) before each token, the output and its denominator
-        float[] aa = new float[kf.length];
-        float[] bb = new float[kf.length];
-        float[] den = new float[kf.length];
-        float[] y = new float[kf.length];
+        int size = kf.length;
+        float[] aa = new float[size];
+        float[] bb = new float[size];
+        float[] den = new float[size];
+        float[] y = new float[size];
         float[] aaLast = new float[batch * width];
         float[] bbLast = new float[batch * width];
         Parallel.rows(batch, (long) steps * width, b -> {
@@ -233,8 +234,8 @@ public final class Wkv {
         NDArray[] state = Tensors.fromJava(manager, new Shape(batch, width), aaLast, bbLast, ppLast);
         NDArray out = tape.cut(Tensors.fromJava(manager, y, shape), new NDList(k, v, w, u), grad -> {
             float[] gy = grad.toFloatArray();
-            float[] dk = new float[kf.length];
-            float[] dv = new float[kf.length];
+            float[] dk = new float[size];
+            float[] dv = new float[size];
             double[][] dw = new double[batch][width];
             double[][] du = new double[batch][width];
             Parallel.rows(batch, (long) steps * width, b -> {
