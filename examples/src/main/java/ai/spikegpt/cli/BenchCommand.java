@@ -112,9 +112,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "also write all results to this JSON file")
     Path json;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         List<String> names = only == null ? new ArrayList<>(CONFIGS.keySet()) : List.of(only.toUpperCase(Locale.ROOT));

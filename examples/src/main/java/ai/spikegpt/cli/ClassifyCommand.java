@@ -25,9 +25,6 @@ final class ClassifyCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "the texts to classify")
     List<String> texts;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         try (ZooModel<String, Classifications> zooModel = ClassifierCriteria.of(ModelArgument.resolve(model)).loadModel();

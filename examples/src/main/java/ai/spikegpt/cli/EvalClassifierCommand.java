@@ -31,9 +31,6 @@ final class EvalClassifierCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         Path dir = ModelArgument.resolve(model);

@@ -39,9 +39,6 @@ final class EvalLmCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", description = "windows per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         Path dir = ModelArgument.resolve(model);

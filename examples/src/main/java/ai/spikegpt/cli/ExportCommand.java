@@ -34,9 +34,6 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--half", description = "store the weights as float16 (default: float32)")
     boolean half;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         Path dir = ModelArgument.resolve(model);

@@ -81,9 +81,6 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
     @Option(names = "--half", description = "store the weights as float16 (half the size)")
     boolean half;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         Path dir = ModelArgument.resolve(base);

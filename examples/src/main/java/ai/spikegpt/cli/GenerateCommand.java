@@ -41,9 +41,6 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         SamplingConfig.Builder sampling = SamplingConfig.builder()

@@ -60,9 +60,6 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace a model already in --out")
     boolean force;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         if (ModelDirectory.isModelDirectory(out) && !force) {

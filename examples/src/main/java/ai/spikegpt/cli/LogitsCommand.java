@@ -46,9 +46,6 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "parallel", description = "parallel or recurrent (default: ${DEFAULT-VALUE})")
     Mode mode;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         List<long[]> sequences = parseIds(ids);

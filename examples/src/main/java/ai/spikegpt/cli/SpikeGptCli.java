@@ -35,6 +35,10 @@ public final class SpikeGptCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** Read by the exception handler (from the arguments); declared here so every command accepts it. */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "show stack traces")
+    boolean verbose;
+
     /**
      * Runs the command line.
      *

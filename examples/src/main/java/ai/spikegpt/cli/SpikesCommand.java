@@ -73,9 +73,6 @@ final class SpikesCommand implements Callable<Integer> {
     @Option(names = "--no-plots", description = "print the tables only")
     boolean noPlots;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         Path dir = ModelArgument.resolve(model);

@@ -44,9 +44,6 @@ final class SplitDataCommand implements Callable<Integer> {
             description = "the file's encoding, e.g. ISO-8859-1 for MR's rt-polarity.all (default: ${DEFAULT-VALUE})")
     Charset charset;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         if (!(test > 0 && test < 1) || !(dev >= 0 && dev < 1)) {

@@ -40,9 +40,6 @@ final class TokenizeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "texts to show as ids and pieces")
     List<String> texts = List.of();
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         if ((data == null) == texts.isEmpty()) {

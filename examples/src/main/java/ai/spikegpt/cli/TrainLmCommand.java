@@ -97,9 +97,6 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "log lines instead of a progress bar")
     boolean noProgress;
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         if (steps <= 0 && minutes <= 0) {

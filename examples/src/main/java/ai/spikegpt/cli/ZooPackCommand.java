@@ -33,9 +33,6 @@ final class ZooPackCommand implements Callable<Integer> {
     @Option(names = "--property", description = "KEY=VALUE to publish in the metadata, e.g. val_bpc=1.62")
     Map<String, String> properties = new LinkedHashMap<>();
 
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         Path zip = ZooArtifacts.pack(model, root, ZooArtifacts.describe(artifact, properties));

@@ -44,5 +44,8 @@ class TokenizeCommandTest {
         r = ImportExportCommandTest.cli("tokenize", "--model", lm.toString(), "--normalize", "upper", "AB");
         assertEquals(2, r[0]);
         assertTrue(r[2].toString().contains("unknown text normalization 'upper'"), r[2].toString());
+        r = ImportExportCommandTest.cli("tokenize", "--verbose", "--model", lm.toString()); // every command takes it
+        assertEquals(2, r[0]);
+        assertTrue(r[2].toString().contains("give either texts or --data FILE"), r[2].toString());
     }
 }
