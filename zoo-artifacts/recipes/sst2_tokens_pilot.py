@@ -16,6 +16,18 @@ Run from the repository's root with Debian's python3-torch, e.g.
       --data ../shared/data/sst2/stsa.binary.$s > /tmp/sst2-bpe/$s.txt; done
   /usr/bin/python3 zoo-artifacts/recipes/sst2_tokens_pilot.py --tokens /tmp/sst2-bpe --layers 4
   /usr/bin/python3 zoo-artifacts/recipes/sst2_tokens_pilot.py --tokens words --layers 4
+
+Ensembles: with --seeds 1,2,3,4,5 it trains one model per seed, keeps each one's best-dev
+checkpoint (checked every --eval-every steps) and prints the accuracy of the average of the kept
+models' class probabilities after each seed; --token-dropout P drops each training token with
+probability P (a fresh choice every batch), e.g.
+  /usr/bin/python3 zoo-artifacts/recipes/sst2_tokens_pilot.py --tokens words --layers 4 \
+      --seeds 1,2,3,4,5 --epochs 2 --eval-every 108 --token-dropout 0.2 --save /tmp/sst2-teachers
+
+Distillation: with --teachers DIR (word tokens) one model learns the average probabilities of the
+checkpoints that --save wrote, on the training sentences and --spans random word spans of each:
+  /usr/bin/python3 zoo-artifacts/recipes/sst2_tokens_pilot.py --tokens words --layers 4 \
+      --teachers /tmp/sst2-teachers --epochs 2 --eval-every 216
 """
 import argparse
 import os
@@ -34,15 +46,19 @@ ap.add_argument('--layers', type=int, default=4)
 ap.add_argument('--epochs', type=int, default=3)
 ap.add_argument('--lr', type=float, default=5e-4)
 ap.add_argument('--dropout', type=float, default=0.1)
-ap.add_argument('--seed', type=int, default=1)
+ap.add_argument('--seeds', default='1', help='one seed, or several (comma-separated) for an ensemble')
+ap.add_argument('--eval-every', type=int, default=0, help='steps between dev checks (default: once an epoch)')
+ap.add_argument('--token-dropout', type=float, default=0.0)
+ap.add_argument('--teachers', help='directory of --save checkpoints (--tokens words): distil their ensemble')
+ap.add_argument('--spans', type=int, default=3, help='with --teachers: word spans of each training sentence added')
+ap.add_argument('--save', help='directory for each seed\'s best checkpoint (seed-N.pt)')
 ap.add_argument('--threads', type=int, default=1)
 a = ap.parse_args()
 sys.path.insert(0, os.path.join(a.shared, 'reference'))
 from spikegpt_ref import SpikeGPT, SpikeGPTConfig, load_safetensors  # noqa: E402
 
 torch.set_num_threads(a.threads)
-torch.manual_seed(a.seed)
-np.random.seed(a.seed)
+seeds = [int(seed) for seed in a.seeds.split(',')]
 
 
 def labelled(path):
@@ -72,46 +88,97 @@ if a.base:
     weights = {k: v.float() for k, v in load_safetensors(a.base).items()}
     vocab_size = weights['emb.weight'].shape[0]
     a.layers = 1 + max(int(k.split('.')[1]) for k in weights if k.startswith('blocks.'))
-model = SpikeGPT(SpikeGPTConfig(vocab_size, 256, a.layers, ctx_len=256, n_classes=2, dropout=a.dropout),
-                 att_out_gain=5, ffn_value_gain=12)
-if weights is not None:
-    model.load_state_dict(weights, strict=False)
-optimizer = torch.optim.Adam(model.parameters(), lr=a.lr)
 
 
-def batch(examples):
-    length = min(256, max(len(ids) for _, ids in examples))
-    idx = torch.zeros(len(examples), length, dtype=torch.long)
-    mask = torch.zeros(len(examples), length)
-    for b, (_, ids) in enumerate(examples):
-        ids = ids[:length]
+def new_model():
+    model = SpikeGPT(SpikeGPTConfig(vocab_size, 256, a.layers, ctx_len=256, n_classes=2, dropout=a.dropout),
+                     att_out_gain=5, ffn_value_gain=12)
+    if weights is not None:
+        model.load_state_dict(weights, strict=False)
+    return model
+
+
+def batch(examples, token_dropout=0.0):
+    sequences = []
+    for _, ids in examples:
+        ids = ids[:256]
+        if token_dropout > 0:
+            ids = [i for i in ids if np.random.rand() >= token_dropout] or ids  # never an empty sentence
+        sequences.append(ids)
+    idx = torch.zeros(len(examples), max(len(ids) for ids in sequences), dtype=torch.long)
+    mask = torch.zeros(idx.shape)
+    for b, ids in enumerate(sequences):
         idx[b, :len(ids)] = torch.tensor(ids)
         mask[b, :len(ids)] = 1
     return idx, mask, torch.tensor([y for y, _ in examples])
 
 
-def accuracy(data):
+def probabilities(model, data):
     model.eval()
-    right = 0
     with torch.no_grad():
-        for i in range(0, len(data), 64):
-            idx, mask, y = batch(data[i:i + 64])
-            right += (model.classify(idx, mask).argmax(1) == y).sum().item()
+        out = torch.cat([F.softmax(model.classify(*batch(data[i:i + 64])[:2]), 1) for i in range(0, len(data), 64)])
     model.train()
-    return 100.0 * right / len(data)
+    return out
 
+
+def accuracy(p, data):
+    return 100.0 * (p.argmax(1) == torch.tensor([y for y, _ in data])).float().mean().item()
+
+
+targets = None
+if a.teachers:
+    # The student learns the teachers' averaged probabilities, on the training sentences and on
+    # random spans of them (phrases the teachers label, as SST's treebank labels its phrases).
+    rng = np.random.RandomState(0)
+    spans = []
+    for y, ids in train:
+        for _ in range(a.spans if len(ids) >= 4 else 0):
+            length = rng.randint(2, len(ids))
+            begin = rng.randint(0, len(ids) - length + 1)
+            spans.append((y, ids[begin:begin + length]))
+    train = train + spans
+    names = sorted(n for n in os.listdir(a.teachers) if n.endswith('.pt'))
+    targets = 0
+    for name in names:
+        teacher = new_model()
+        teacher.load_state_dict(torch.load(os.path.join(a.teachers, name)))
+        targets = targets + probabilities(teacher, train) / len(names)
+    print(f'distilling {len(names)} teachers on {len(train)} examples ({len(spans)} spans)', flush=True)
 
 print(f'{a.tokens}: vocabulary {vocab_size}, {np.mean([len(ids) for _, ids in train]):.1f} tokens a sentence, '
       f'L{a.layers} C256, {"from " + a.base if a.base else "fresh weights"}', flush=True)
-start = time.time()
-for epoch in range(1, a.epochs + 1):
-    order = np.random.permutation(len(train))
-    for i in range(0, len(order), 32):
-        idx, mask, y = batch([train[j] for j in order[i:i + 32]])
-        loss = F.cross_entropy(model.classify(idx, mask), y)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-    print(f'epoch {epoch}: dev {accuracy(dev):.2f}%  test {accuracy(test):.2f}%  ({time.time() - start:.0f} s)',
-          flush=True)
+ensemble_dev, ensemble_test = 0, 0
+for n, seed in enumerate(seeds, 1):
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    model = new_model()
+    optimizer = torch.optim.Adam(model.parameters(), lr=a.lr)
+    every = a.eval_every or (len(train) + 31) // 32
+    best, step, start = (-1.0, None, None), 0, time.time()
+    for epoch in range(1, a.epochs + 1):
+        order = np.random.permutation(len(train))
+        for i in range(0, len(order), 32):
+            idx, mask, y = batch([train[j] for j in order[i:i + 32]], a.token_dropout)
+            logits = model.classify(idx, mask)
+            if targets is None:
+                loss = F.cross_entropy(logits, y)
+            else:
+                loss = -(targets[order[i:i + 32]] * F.log_softmax(logits, 1)).sum(1).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            step += 1
+            if step % every == 0:
+                dev_p, test_p = probabilities(model, dev), probabilities(model, test)
+                print(f'seed {seed} epoch {epoch} step {step}: dev {accuracy(dev_p, dev):.2f}%  '
+                      f'test {accuracy(test_p, test):.2f}%  ({time.time() - start:.0f} s)', flush=True)
+                if accuracy(dev_p, dev) > best[0]:
+                    best = (accuracy(dev_p, dev), dev_p, test_p)
+                    if a.save:
+                        os.makedirs(a.save, exist_ok=True)
+                        torch.save(model.state_dict(), os.path.join(a.save, f'seed-{seed}.pt'))
+    ensemble_dev, ensemble_test = ensemble_dev + best[1], ensemble_test + best[2]
+    print(f'seed {seed} best: dev {best[0]:.2f}%  test {accuracy(best[2], test):.2f}%' + (
+          f'  |  ensemble of {n}: dev {accuracy(ensemble_dev, dev):.2f}%  test {accuracy(ensemble_test, test):.2f}%'
+          if n > 1 else ''), flush=True)

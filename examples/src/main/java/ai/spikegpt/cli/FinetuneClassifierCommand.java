@@ -35,7 +35,9 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "a model directory or zoo artifact to start from")
     String base;
 
-    @Option(names = "--train", required = true, description = "training examples, LABEL<TAB or space>TEXT per line")
+    @Option(names = "--train", required = true, description = {
+        "training examples, LABEL<TAB or space>TEXT per line; a LABEL may also be class probabilities,",
+        "e.g. 0.8,0.2 (soft targets, as from a teacher's predictions; needs --labels or a base classifier)"})
     Path trainFile;
 
     @Option(names = "--dev", required = true, description = "examples that pick the best epoch, same format")
@@ -106,8 +108,9 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
                     ? ModelIO.loadClassifier(weights, cfg, model.getNDManager())
                     : ModelIO.newClassifier(weights, cfg, model.getNDManager());
             model.setBlock(classifier);
-            LabeledTextDataset trainData = dataset(train, trainFile, tokenizer, cfg, true);
-            LabeledTextDataset devData = dataset(dev, devFile, tokenizer, cfg, false);
+            boolean soft = train.stream().anyMatch(e -> LabeledTextDataset.isDistribution(e.label()));
+            LabeledTextDataset trainData = dataset(train, trainFile, tokenizer, cfg, true, soft);
+            LabeledTextDataset devData = dataset(dev, devFile, tokenizer, cfg, false, soft);
             System.err.printf(Locale.ROOT, "%s from %s (%s); labels %s; %d training examples %s, %d dev examples%n",
                     cfg, dir, keepHead ? "its classification head kept" : "a new classification head", cfg.getLabels(),
                     trainData.size(), Arrays.toString(trainData.classCounts()), devData.size());
@@ -138,13 +141,14 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
 
     private LabeledTextDataset dataset(
             List<LabeledTextDataset.Example> examples, Path file, TextTokenizer tokenizer, SpikeGptConfig cfg,
-            boolean shuffle) {
+            boolean shuffle, boolean probabilityLabels) {
         return LabeledTextDataset.builder()
                 .setTokenizer(tokenizer)
                 .setLabels(cfg.getLabels())
                 .optExamples(examples, file.toString())
                 .optNormalization(cfg.getTextNormalization())
                 .optMaxTokens(maxTokens)
+                .optProbabilityLabels(probabilityLabels)
                 .setSampling(new LengthBucketSampler(batchSize, shuffle))
                 .build();
     }

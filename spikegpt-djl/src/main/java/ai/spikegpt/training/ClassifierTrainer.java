@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fine-tunes a {@link SpikeGptClassifier} with DJL's {@code Trainer}, one {@link EasyTrain#fit}
- * epoch at a time: softmax cross-entropy, accuracy, Adam with warm-up and cosine decay, global-norm
+ * epoch at a time: softmax cross-entropy (against the class, or against class probabilities when
+ * the data has {@linkplain LabeledTextDataset#hasProbabilityLabels probability labels}), accuracy, Adam with warm-up and cosine decay, global-norm
  * clipping, DJL's logging listeners (progress bar, loss, accuracy) and the spike rates. After
  * each epoch the dev set is scored; the best epoch's model is saved as a model directory, and
  * training stops when the dev accuracy has not improved for {@code patience} epochs.
@@ -95,7 +96,9 @@ public final class ClassifierTrainer {
         long steps = (long) b.epochs * batchesPerEpoch();
         LearningRateSchedule schedule = new LearningRateSchedule(b.learningRate, b.learningRate / 100, b.warmup, steps);
         SpikeRateListener spikes = new SpikeRateListener();
-        DefaultTrainingConfig config = new DefaultTrainingConfig(new SoftmaxCrossEntropyLoss())
+        boolean sparse = !b.train.hasProbabilityLabels(); // else the labels are distributions (soft targets)
+        DefaultTrainingConfig config = new DefaultTrainingConfig(
+                        new SoftmaxCrossEntropyLoss("SoftmaxCrossEntropyLoss", 1, -1, sparse, true))
                 .addEvaluator(new Accuracy())
                 .optOptimizer(PyTorchAdam.builder().optLearningRateTracker(schedule).build())
                 .addTrainingListeners(new GradientClipping(b.clipNorm), spikes)
@@ -282,6 +285,11 @@ public final class ClassifierTrainer {
             if (!train.getLabels().equals(labels) || !dev.getLabels().equals(labels)) {
                 throw new IllegalArgumentException("the data's labels " + train.getLabels() + " / " + dev.getLabels()
                         + " differ from the classifier's " + labels);
+            }
+            if (train.hasProbabilityLabels() != dev.hasProbabilityLabels()) {
+                throw new IllegalArgumentException("the training data's labels are "
+                        + (train.hasProbabilityLabels() ? "probabilities and the dev data's classes" : "classes and the dev "
+                        + "data's probabilities") + ": build both with the same LabeledTextDataset.Builder.optProbabilityLabels");
             }
             if (epochs < 1 || patience < 1 || batchSize < 1 || warmup < 0) {
                 throw new IllegalArgumentException("epochs, patience and batch size must be >= 1 and warm-up >= 0");

@@ -1,5 +1,6 @@
 package ai.spikegpt.training;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -33,7 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file format is one example per line, {@code LABEL<TAB or space>TEXT} (the format of the
  * SST, MR and Subj files): a label is one of the class names, or a class index {@code 0 .. n-1}
- * (SST-2's {@code 0} / {@code 1}). Blank lines are skipped; anything else that does not parse is
+ * (SST-2's {@code 0} / {@code 1}), or the probabilities of the classes, {@code p0,p1,...} (soft
+ * labels, e.g. a teacher's for knowledge distillation). With probability labels (or {@link
+ * Builder#optProbabilityLabels}) a record's label is the distribution {@code [classes]} (one-hot
+ * for a class), for DJL's {@code SoftmaxCrossEntropyLoss} with {@code sparseLabel = false} and
+ * its {@code Accuracy} (which then compares the most probable classes). Blank lines are skipped; anything else that does not parse is
  * an error naming the file and line. Texts are normalized as the model's configuration says
  * (see {@link TextNormalization}); texts longer than {@code maxTokens} keep their first {@code
  * maxTokens} tokens.
@@ -47,12 +52,14 @@ public final class LabeledTextDataset extends RandomAccessDataset {
 
     private final List<long[]> tokens;
     private final int[] labels;
+    private final float[][] distributions; // null: labels are class indices
     private final List<String> labelNames;
 
-    private LabeledTextDataset(Builder b, List<long[]> tokens, int[] labels) {
+    private LabeledTextDataset(Builder b, List<long[]> tokens, int[] labels, float[][] distributions) {
         super(b);
         this.tokens = tokens;
         this.labels = labels;
+        this.distributions = distributions;
         this.labelNames = b.labels;
     }
 
@@ -115,7 +122,13 @@ public final class LabeledTextDataset extends RandomAccessDataset {
      */
     public static List<String> labelsOf(List<Example> examples) {
         TreeSet<String> distinct = new TreeSet<>();
-        examples.forEach(e -> distinct.add(e.label()));
+        for (Example e : examples) {
+            if (isDistribution(e.label())) {
+                throw new IllegalArgumentException("line " + e.line() + " has probabilities as its label ('"
+                        + abbreviate(e.label()) + "'), which do not name the classes: give the class names (finetune-classifier --labels)");
+            }
+            distinct.add(e.label());
+        }
         List<String> out = new ArrayList<>(distinct);
         if (out.stream().allMatch(l -> l.matches("-?\\d{1,9}"))) {
             out.sort((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
@@ -146,11 +159,64 @@ public final class LabeledTextDataset extends RandomAccessDataset {
                 + " (or their indices 0.." + (labels.size() - 1) + ")");
     }
 
+    /**
+     * Tells whether a label is written as class probabilities ({@code p0,p1,...}).
+     *
+     * @param label the label as written
+     * @return whether it holds a comma
+     */
+    public static boolean isDistribution(String label) {
+        return label.indexOf(',') >= 0;
+    }
+
+    /**
+     * Resolves a label to the probabilities of the classes: those written ({@code p0,p1,...}), or
+     * one-hot for a class name or index.
+     *
+     * @param label the label as written
+     * @param labels the class names
+     * @return the distribution, one entry per class
+     * @throws IllegalArgumentException for an unknown class, or probabilities that are not a
+     *     distribution over the classes
+     */
+    public static float[] labelDistribution(String label, List<String> labels) {
+        float[] p = new float[labels.size()];
+        if (!isDistribution(label)) {
+            p[labelIndex(label, labels)] = 1;
+            return p;
+        }
+        String[] parts = label.split(",", -1);
+        double sum = 0;
+        boolean valid = parts.length == p.length;
+        for (int i = 0; valid && i < p.length; i++) {
+            try {
+                p[i] = Float.parseFloat(parts[i]);
+            } catch (NumberFormatException e) {
+                valid = false;
+                break;
+            }
+            valid = p[i] >= 0 && p[i] <= 1; // also false for NaN
+            sum += p[i];
+        }
+        if (!valid || Math.abs(sum - 1) > 1e-3) {
+            throw new IllegalArgumentException("label '" + abbreviate(label) + "' is not a probability distribution over "
+                    + "the classes " + labels + ": write " + p.length + " numbers in [0, 1] that sum to 1, ',' between");
+        }
+        return p;
+    }
+
     @Override
     public Record get(NDManager manager, long index) {
-        long[] ids = tokens.get(Math.toIntExact(index));
+        int i = Math.toIntExact(index);
+        long[] ids = tokens.get(i);
         NDList data = new NDList(manager.create(ids), manager.ones(new Shape(ids.length), DataType.FLOAT32));
-        return new Record(data, new NDList(manager.create(new long[] {labels[(int) index]})));
+        NDArray label = distributions != null ? manager.create(distributions[i]) : manager.create(new long[] {labels[i]});
+        return new Record(data, new NDList(label));
+    }
+
+    /** @return whether the labels are class probabilities (see {@link Builder#optProbabilityLabels}) */
+    public boolean hasProbabilityLabels() {
+        return distributions != null;
     }
 
     @Override
@@ -176,7 +242,7 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         return labelNames;
     }
 
-    /** @return the class index of every example, in order */
+    /** @return the class index of every example (the most probable one for probabilities), in order */
     public int[] labels() {
         return labels.clone();
     }
@@ -207,6 +273,7 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         private String origin = "the examples";
         private int maxTokens = 512;
         private TextNormalization normalization = TextNormalization.NONE;
+        private boolean probabilityLabels;
 
         private Builder() {
             optDataBatchifier(TextClassificationTranslator.paddingBatchifier());
@@ -257,6 +324,19 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             return this;
         }
 
+        /**
+         * Makes every record's label the class probabilities (one-hot for a class), as needed by a
+         * dev set beside a training set with probability labels; on by itself when any label is
+         * written as probabilities.
+         *
+         * @param on whether labels are distributions
+         * @return this builder
+         */
+        public Builder optProbabilityLabels(boolean on) {
+            probabilityLabels = on;
+            return this;
+        }
+
         /** @param n the longest text kept, in tokens (default 512) @return this builder */
         public Builder optMaxTokens(int n) {
             maxTokens = n;
@@ -281,11 +361,18 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             }
             List<long[]> tokens = new ArrayList<>(examples.size());
             int[] classes = new int[examples.size()];
+            boolean soft = probabilityLabels || examples.stream().anyMatch(e -> isDistribution(e.label()));
+            float[][] distributions = soft ? new float[examples.size()][] : null;
             int cut = 0;
             for (int i = 0; i < examples.size(); i++) {
                 Example e = examples.get(i);
                 try {
-                    classes[i] = labelIndex(e.label(), labels);
+                    if (soft) {
+                        distributions[i] = labelDistribution(e.label(), labels);
+                        classes[i] = argMax(distributions[i]);
+                    } else {
+                        classes[i] = labelIndex(e.label(), labels);
+                    }
                 } catch (IllegalArgumentException ex) {
                     throw new IllegalArgumentException(origin + ":" + e.line() + ": " + ex.getMessage(), ex);
                 }
@@ -308,7 +395,17 @@ public final class LabeledTextDataset extends RandomAccessDataset {
                 LOG.warn("{}: {} of {} texts were longer than {} tokens and keep their first {}",
                         origin, cut, examples.size(), maxTokens, maxTokens);
             }
-            return new LabeledTextDataset(this, Collections.unmodifiableList(tokens), classes);
+            return new LabeledTextDataset(this, Collections.unmodifiableList(tokens), classes, distributions);
+        }
+
+        private static int argMax(float[] p) {
+            int best = 0;
+            for (int i = 1; i < p.length; i++) {
+                if (p[i] > p[best]) {
+                    best = i;
+                }
+            }
+            return best;
         }
     }
 }

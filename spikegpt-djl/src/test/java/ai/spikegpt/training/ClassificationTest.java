@@ -139,6 +139,63 @@ class ClassificationTest {
     }
 
     @Test
+    void probabilityLabelsBecomeDistributions(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("soft.txt"), "0.25,0.75 ABC\npos ABCD\n0 VW\n");
+        try (TextTokenizer tokenizer = CharTokenizer.fit(ALPHABET);
+                NDManager manager = NDManager.newBaseManager()) {
+            LabeledTextDataset data = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
+                    .optFile(file).setSampling(3, false).build();
+            assertTrue(data.hasProbabilityLabels());
+            assertArrayEquals(new int[] {1, 1, 0}, data.labels());
+            Batch batch = data.getData(manager).iterator().next();
+            assertArrayEquals(new float[] {0.25f, 0.75f, 0, 1, 1, 0}, batch.getLabels().head().toFloatArray());
+            batch.close();
+        }
+        for (String bad : List.of("0.5,0.6", "0.5,0.25,0.25", "a,b", "-0.5,1.5", "NaN,1", "0.5,")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LabeledTextDataset.labelDistribution(bad, LABELS));
+            assertTrue(e.getMessage().contains("is not a probability distribution over the classes [neg, pos]"),
+                    e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LabeledTextDataset.labelsOf(LabeledTextDataset.read(file)));
+        assertTrue(e.getMessage().contains("give the class names"), e.getMessage());
+    }
+
+    @Test
+    void softTargetsTrainTowardsTheirProbabilities(@TempDir Path tmp) throws Exception {
+        // Every text is labelled 30% neg, 70% pos: the cross-entropy can fall to the targets' entropy
+        // (0.6109 nats, answering 70% pos for every text) but never below it, as it would with classes.
+        Path lm = languageModel(tmp.resolve("lm"));
+        Path hard = examples(tmp.resolve("train.txt"), 64, 1, false);
+        Path soft = Files.writeString(tmp.resolve("soft.txt"),
+                Files.readString(hard).replaceAll("(?m)^(pos|neg)(?=\\s)", "0.3,0.7"));
+        double entropy = -(0.3 * Math.log(0.3) + 0.7 * Math.log(0.7));
+        try (Model model = Model.newInstance("test");
+                TextTokenizer tokenizer = ModelDirectory.tokenizer(lm)) {
+            model.setBlock(ModelDirectory.newClassifier(lm, LABELS, model.getNDManager()));
+            LabeledTextDataset train = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
+                    .optFile(soft).setSampling(8, true).build();
+            LabeledTextDataset dev = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
+                    .optFile(hard).setSampling(8, false).build();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                    ClassifierTrainer.builder().setModel(model).setTokenizer(tokenizer).setData(train, dev, 8)
+                            .setOutput(tmp.resolve("out")).build());
+            assertTrue(e.getMessage().contains("optProbabilityLabels"), e.getMessage());
+
+            LabeledTextDataset oneHotDev = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
+                    .optFile(hard).optProbabilityLabels(true).setSampling(8, false).build();
+            ClassifierTrainer.Summary summary = ClassifierTrainer.builder().setModel(model).setTokenizer(tokenizer)
+                    .setData(train, oneHotDev, 8).setOutput(tmp.resolve("out"))
+                    .optEpochs(10, 10).optLearningRate(1e-2f, 8).build().fit();
+            double first = summary.epochs().get(0).trainLoss();
+            double last = summary.epochs().get(summary.epochs().size() - 1).trainLoss();
+            assertTrue(last >= entropy - 1e-4 && last < entropy + 0.02 && last < first, summary.toString());
+            assertEquals(0.5, summary.bestDevAccuracy(), 1e-9, "one class for every text: half of them right");
+        }
+    }
+
+    @Test
     void aClassifierFromALanguageModelKeepsTheTrunkAndGetsANewHead(@TempDir Path tmp) throws IOException {
         Path lm = languageModel(tmp.resolve("lm"));
         try (NDManager manager = NDManager.newBaseManager()) {
