@@ -1,7 +1,7 @@
-"""How much does the tokenization matter for SST-2? A pilot on the reference implementation.
+"""SST-2 classifiers on the reference implementation: the teachers of spikegpt-sst2, and pilots.
 
 Fine-tunes ../shared/reference/spikegpt_ref.py's classifier (mean-pooled ln_out, then a Linear
-head: the same head as the zoo's) on SST-2 and prints dev and test accuracy after every epoch, with
+head: the same head as the zoo's) on SST-2 and prints dev and test accuracy as it goes, with
 either of two kinds of tokens:
 
   --tokens words   one id per whitespace-separated word of SST's (lower-cased, PTB-tokenized)
@@ -11,23 +11,22 @@ either of two kinds of tokens:
                    8192 BPE tokens of spikegpt-prose; with --base M/model.safetensors the
                    network starts from that model's weights instead of a fresh initialisation.
 
-Run from the repository's root with Debian's python3-torch, e.g.
+Ensembles (the teachers): with --seeds 1,2,3,4,5 it trains one model per seed, keeps each one's
+best-dev checkpoint (checked every --eval-every steps; --save DIR writes it as DIR/seed-N.pt) and
+prints the accuracy of the average of the kept models' class probabilities after each seed;
+--token-dropout P drops each training token with probability P (a fresh choice every batch).
+
+Soft labels (for the student): --teachers DIR --write-targets FILE writes the training sentences
+and --spans random word spans of each, with the average probabilities of the checkpoints in DIR,
+as "P_NEG,P_POS TEXT" lines that `spikegpt finetune-classifier --train FILE` learns from. Without
+--write-targets, a fresh model of this script learns them (a pilot).
+
+Run from the repository's root with Debian's python3-torch; zoo-artifacts/recipes/sst2.sh shows
+the teachers' settings. The tokenization pilot of recipes/README.md:
   for s in train dev test; do ./spikegpt tokenize --model spikegpt-prose \
       --data ../shared/data/sst2/stsa.binary.$s > /tmp/sst2-bpe/$s.txt; done
-  /usr/bin/python3 zoo-artifacts/recipes/sst2_tokens_pilot.py --tokens /tmp/sst2-bpe --layers 4
-  /usr/bin/python3 zoo-artifacts/recipes/sst2_tokens_pilot.py --tokens words --layers 4
-
-Ensembles: with --seeds 1,2,3,4,5 it trains one model per seed, keeps each one's best-dev
-checkpoint (checked every --eval-every steps) and prints the accuracy of the average of the kept
-models' class probabilities after each seed; --token-dropout P drops each training token with
-probability P (a fresh choice every batch), e.g.
-  /usr/bin/python3 zoo-artifacts/recipes/sst2_tokens_pilot.py --tokens words --layers 4 \
-      --seeds 1,2,3,4,5 --epochs 2 --eval-every 108 --token-dropout 0.2 --save /tmp/sst2-teachers
-
-Distillation: with --teachers DIR (word tokens) one model learns the average probabilities of the
-checkpoints that --save wrote, on the training sentences and --spans random word spans of each:
-  /usr/bin/python3 zoo-artifacts/recipes/sst2_tokens_pilot.py --tokens words --layers 4 \
-      --teachers /tmp/sst2-teachers --epochs 2 --eval-every 216
+  /usr/bin/python3 zoo-artifacts/recipes/sst2_teachers.py --tokens /tmp/sst2-bpe --layers 4
+  /usr/bin/python3 zoo-artifacts/recipes/sst2_teachers.py --tokens words --layers 4
 """
 import argparse
 import os
@@ -51,6 +50,8 @@ ap.add_argument('--eval-every', type=int, default=0, help='steps between dev che
 ap.add_argument('--token-dropout', type=float, default=0.0)
 ap.add_argument('--teachers', help='directory of --save checkpoints (--tokens words): distil their ensemble')
 ap.add_argument('--spans', type=int, default=3, help='with --teachers: word spans of each training sentence added')
+ap.add_argument('--write-targets', help='with --teachers: write the sentences, spans and the teachers\' probabilities '
+                'as "P_NEG,P_POS TEXT" lines (soft labels for spikegpt finetune-classifier) and stop')
 ap.add_argument('--save', help='directory for each seed\'s best checkpoint (seed-N.pt)')
 ap.add_argument('--threads', type=int, default=1)
 a = ap.parse_args()
@@ -76,6 +77,7 @@ if a.tokens == 'words':
         for w in words:
             vocab.setdefault(w, len(vocab))
     to_ids = lambda data: [(y, [vocab.get(w, 1) for w in words]) for y, words in data]  # noqa: E731
+    train_words = [words for _, words in train]
     train, dev, test = to_ids(train), to_ids(dev), to_ids(test)
     vocab_size = len(vocab)
 else:
@@ -130,12 +132,13 @@ if a.teachers:
     # The student learns the teachers' averaged probabilities, on the training sentences and on
     # random spans of them (phrases the teachers label, as SST's treebank labels its phrases).
     rng = np.random.RandomState(0)
-    spans = []
-    for y, ids in train:
+    spans, span_words = [], []
+    for (y, ids), words in zip(train, train_words):
         for _ in range(a.spans if len(ids) >= 4 else 0):
             length = rng.randint(2, len(ids))
             begin = rng.randint(0, len(ids) - length + 1)
             spans.append((y, ids[begin:begin + length]))
+            span_words.append(words[begin:begin + length])
     train = train + spans
     names = sorted(n for n in os.listdir(a.teachers) if n.endswith('.pt'))
     targets = 0
@@ -144,6 +147,11 @@ if a.teachers:
         teacher.load_state_dict(torch.load(os.path.join(a.teachers, name)))
         targets = targets + probabilities(teacher, train) / len(names)
     print(f'distilling {len(names)} teachers on {len(train)} examples ({len(spans)} spans)', flush=True)
+    if a.write_targets:
+        with open(a.write_targets, 'w', encoding='utf-8') as f:
+            for p, words in zip(targets.tolist(), train_words + span_words):
+                f.write(f'{p[0]:.4f},{1 - round(p[0], 4):.4f} {" ".join(words)}\n')
+        sys.exit(0)
 
 print(f'{a.tokens}: vocabulary {vocab_size}, {np.mean([len(ids) for _, ids in train]):.1f} tokens a sentence, '
       f'L{a.layers} C256, {"from " + a.base if a.base else "fresh weights"}', flush=True)
