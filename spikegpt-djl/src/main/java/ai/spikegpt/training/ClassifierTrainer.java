@@ -36,10 +36,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Fine-tunes a {@link SpikeGptClassifier} with DJL's {@code Trainer}, one {@link EasyTrain#fit}
  * epoch at a time: softmax cross-entropy (against the class, or against class probabilities when
- * the data has {@linkplain LabeledTextDataset#hasProbabilityLabels probability labels}), accuracy, Adam with warm-up and cosine decay, global-norm
- * clipping, DJL's logging listeners (progress bar, loss, accuracy) and the spike rates. After
- * each epoch the dev set is scored; the best epoch's model is saved as a model directory, and
- * training stops when the dev accuracy has not improved for {@code patience} epochs.
+ * the data has {@linkplain LabeledTextDataset#hasProbabilityLabels probability labels}), accuracy,
+ * Adam with warm-up and cosine decay, global-norm clipping, DJL's logging listeners (progress
+ * bar, loss, accuracy) and the spike rates. After each epoch the dev set is scored; the best
+ * epoch's model is saved as a model directory, and training stops when the dev accuracy has not
+ * improved for {@code patience} epochs.
  *
  * <p>Output: the best model in {@code out/}, and {@code out/training/} with {@code log.csv} (one
  * row per epoch), {@code accuracy.png} and {@code summary.json}.

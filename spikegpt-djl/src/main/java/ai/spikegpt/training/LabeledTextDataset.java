@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Labelled texts for classification on DJL's dataset API. A record is {@code (tokens [T], mask
- * [T])} with label {@code [1]} (the class index); batches are padded to their longest text with
+ * [T])} with label {@code [1]} (the class index) or {@code [classes]} (see below); batches are padded to their longest text with
  * the same batchifier as {@link TextClassificationTranslator}, so training sees exactly what
  * prediction sees.
  *
@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * labels, e.g. a teacher's for knowledge distillation). With probability labels (or {@link
  * Builder#optProbabilityLabels}) a record's label is the distribution {@code [classes]} (one-hot
  * for a class), for DJL's {@code SoftmaxCrossEntropyLoss} with {@code sparseLabel = false} and
- * its {@code Accuracy} (which then compares the most probable classes). Blank lines are skipped; anything else that does not parse is
- * an error naming the file and line. Texts are normalized as the model's configuration says
- * (see {@link TextNormalization}); texts longer than {@code maxTokens} keep their first {@code
- * maxTokens} tokens.
+ * its {@code Accuracy} (which then compares the most probable classes). Blank lines are skipped;
+ * anything else that does not parse is an error naming the file and line. Texts are normalized as
+ * the model's configuration says (see {@link TextNormalization}); texts longer than {@code
+ * maxTokens} keep their first {@code maxTokens} tokens.
  */
 public final class LabeledTextDataset extends RandomAccessDataset {
 
@@ -125,7 +125,8 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         for (Example e : examples) {
             if (isDistribution(e.label())) {
                 throw new IllegalArgumentException("line " + e.line() + " has probabilities as its label ('"
-                        + abbreviate(e.label()) + "'), which do not name the classes: give the class names (finetune-classifier --labels)");
+                        + abbreviate(e.label()) + "'), which do not name the classes: give the class names "
+                        + "(finetune-classifier --labels)");
             }
             distinct.add(e.label());
         }
