@@ -5,7 +5,7 @@
 #  2. teachers: five small word-level SpikeGPT classifiers trained on SST-2 with the reference
 #     implementation (sst2_teachers.py; each word one token, which a model of this size learns
 #     sentiment from better than from BPE pieces); their averaged probabilities label the
-#     training sentences and three random word spans of each (27,395 texts);
+#     training sentences and eight random word spans of each (61,520 texts);
 #  3. the student, fine-tuned from (1) with a new classification head on those soft labels
 #     (knowledge distillation); the dev set picks the best epoch.
 # Then it scores the test set (1,821 sentences) and packs the model with that accuracy in its
@@ -24,11 +24,11 @@ cut -d' ' -f2- "$SHARED/data/sst5/stsa.fine.train" > "$WORK/sst-train-text.txt" 
 /usr/bin/python3 zoo-artifacts/recipes/sst2_teachers.py --shared "$SHARED" --tokens words --layers 4 \
     --seeds 1,2,3,4,5 --epochs 2 --eval-every 108 --token-dropout 0.2 --save "$WORK/sst2-teachers"
 /usr/bin/python3 zoo-artifacts/recipes/sst2_teachers.py --shared "$SHARED" --tokens words --layers 4 \
-    --teachers "$WORK/sst2-teachers" --write-targets "$WORK/sst2-soft.txt" --threads 2
+    --spans 8 --teachers "$WORK/sst2-teachers" --write-targets "$WORK/sst2-soft.txt" --threads 2
 
 ./spikegpt finetune-classifier --base "$WORK/prose-sst" --labels negative,positive --normalize ptb_lowercase \
     --train "$WORK/sst2-soft.txt" --dev "$SST2/stsa.binary.dev" --out "$WORK/sst2" \
-    --epochs 3 --patience 2 --batch-size 32 --lr 3e-4 --warmup 50 --dropout 0.1 --seed 42 --half
+    --epochs 2 --patience 2 --batch-size 32 --lr 3e-4 --warmup 50 --dropout 0.1 --seed 42 --half
 ./spikegpt eval-classifier --model "$WORK/sst2" --data "$SST2/stsa.binary.test" | tee "$WORK/sst2/test.txt"
 accuracy=$(grep -o 'accuracy [0-9.]*%' "$WORK/sst2/test.txt" | head -1 | grep -o '[0-9.]*')
 ./spikegpt zoo-pack --model "$WORK/sst2" --artifact spikegpt-sst2 --property "sst2_test_accuracy=$accuracy"
