@@ -80,6 +80,11 @@ class ClassificationTest {
         return file;
     }
 
+    /** A dataset builder for {@code file} with the test's labels, to finish with sampling and options. */
+    private static LabeledTextDataset.Builder data(TextTokenizer tokenizer, Path file) throws IOException {
+        return LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS).optFile(file);
+    }
+
     @Test
     void readsTheFormatAndNamesTheLineOfEveryError(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("a.txt"), "1\tgood film\n\n0 bad  film \n");
@@ -105,13 +110,11 @@ class ClassificationTest {
         try (TextTokenizer tokenizer = CharTokenizer.fit(ALPHABET)) {
             Path badLabel = Files.writeString(tmp.resolve("d.txt"), "pos ABC\nmaybe ABC\n");
             IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->
-                    LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS).optFile(badLabel)
-                            .setSampling(2, false).build());
+                    data(tokenizer, badLabel).setSampling(2, false).build());
             assertTrue(ex.getMessage().contains("d.txt:2: unknown label 'maybe'"), ex.getMessage());
             Path badChar = Files.writeString(tmp.resolve("e.txt"), "pos ABC\npos ABQ\n");
             ex = assertThrows(IllegalArgumentException.class, () ->
-                    LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS).optFile(badChar)
-                            .setSampling(2, false).build());
+                    data(tokenizer, badChar).setSampling(2, false).build());
             assertTrue(ex.getMessage().startsWith(badChar + ":2: "), ex.getMessage());
         }
     }
@@ -121,8 +124,7 @@ class ClassificationTest {
         Path file = Files.writeString(tmp.resolve("a.txt"), "pos ABCDEABCDE\nneg VW\n1 ABCDEABCDEABCDE\n");
         try (TextTokenizer tokenizer = CharTokenizer.fit(ALPHABET);
                 NDManager manager = NDManager.newBaseManager()) {
-            LabeledTextDataset data = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(file).optMaxTokens(12).setSampling(3, false).build();
+            LabeledTextDataset data = data(tokenizer, file).optMaxTokens(12).setSampling(3, false).build();
             assertArrayEquals(new int[] {1, 0, 1}, data.labels());
             assertArrayEquals(new int[] {1, 2}, data.classCounts());
             Batch batch = data.getData(manager).iterator().next();
@@ -143,8 +145,7 @@ class ClassificationTest {
         Path file = Files.writeString(tmp.resolve("soft.txt"), "0.25,0.75 ABC\npos ABCD\n0 VW\n");
         try (TextTokenizer tokenizer = CharTokenizer.fit(ALPHABET);
                 NDManager manager = NDManager.newBaseManager()) {
-            LabeledTextDataset data = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(file).setSampling(3, false).build();
+            LabeledTextDataset data = data(tokenizer, file).setSampling(3, false).build();
             assertTrue(data.hasProbabilityLabels());
             assertArrayEquals(new int[] {1, 1, 0}, data.labels());
             Batch batch = data.getData(manager).iterator().next();
@@ -174,17 +175,14 @@ class ClassificationTest {
         try (Model model = Model.newInstance("test");
                 TextTokenizer tokenizer = ModelDirectory.tokenizer(lm)) {
             model.setBlock(ModelDirectory.newClassifier(lm, LABELS, model.getNDManager()));
-            LabeledTextDataset train = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(soft).setSampling(8, true).build();
-            LabeledTextDataset dev = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(hard).setSampling(8, false).build();
+            LabeledTextDataset train = data(tokenizer, soft).setSampling(8, true).build();
+            LabeledTextDataset dev = data(tokenizer, hard).setSampling(8, false).build();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
                     ClassifierTrainer.builder().setModel(model).setTokenizer(tokenizer).setData(train, dev, 8)
                             .setOutput(tmp.resolve("out")).build());
             assertTrue(e.getMessage().contains("optProbabilityLabels"), e.getMessage());
 
-            LabeledTextDataset oneHotDev = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(hard).optProbabilityLabels(true).setSampling(8, false).build();
+            LabeledTextDataset oneHotDev = data(tokenizer, hard).optProbabilityLabels(true).setSampling(8, false).build();
             ClassifierTrainer.Summary summary = ClassifierTrainer.builder().setModel(model).setTokenizer(tokenizer)
                     .setData(train, oneHotDev, 8).setOutput(tmp.resolve("out"))
                     .optEpochs(10, 10).optLearningRate(1e-2f, 8).build().fit();
@@ -225,10 +223,8 @@ class ClassificationTest {
         try (Model model = Model.newInstance("test");
                 TextTokenizer tokenizer = ModelDirectory.tokenizer(lm)) {
             model.setBlock(ModelDirectory.newClassifier(lm, LABELS, model.getNDManager()));
-            LabeledTextDataset trainData = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(train).setSampling(8, true).build();
-            LabeledTextDataset devData = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(dev).setSampling(8, false).build();
+            LabeledTextDataset trainData = data(tokenizer, train).setSampling(8, true).build();
+            LabeledTextDataset devData = data(tokenizer, dev).setSampling(8, false).build();
             summary = ClassifierTrainer.builder().setModel(model).setTokenizer(tokenizer)
                     .setData(trainData, devData, 8).setOutput(out)
                     .optEpochs(12, 3).optLearningRate(1e-2f, 8).build().fit();
@@ -277,8 +273,7 @@ class ClassificationTest {
         try (Model model = Model.newInstance("test");
                 TextTokenizer tokenizer = ModelDirectory.tokenizer(lm)) {
             model.setBlock(ModelDirectory.newClassifier(lm, List.of("a", "b", "c"), model.getNDManager()));
-            LabeledTextDataset data = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(train).setSampling(2, true).build();
+            LabeledTextDataset data = data(tokenizer, train).setSampling(2, true).build();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
                     ClassifierTrainer.builder().setModel(model).setTokenizer(tokenizer).setData(data, data, 2)
                             .setOutput(tmp.resolve("out")).build());
@@ -290,8 +285,7 @@ class ClassificationTest {
     void bucketsHoldTextsOfSimilarLengthAndCoverEveryExampleOnce(@TempDir Path tmp) throws Exception {
         Path file = examples(tmp.resolve("a.txt"), 1000, 3, false);
         try (TextTokenizer tokenizer = CharTokenizer.fit(ALPHABET)) {
-            LabeledTextDataset data = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(LABELS)
-                    .optFile(file).setSampling(new LengthBucketSampler(10, true)).build();
+            LabeledTextDataset data = data(tokenizer, file).setSampling(new LengthBucketSampler(10, true)).build();
             Engine.getInstance().setRandomSeed(5);
             List<List<Long>> first = new ArrayList<>();
             new LengthBucketSampler(10, true).sample(data).forEachRemaining(first::add);
