@@ -167,6 +167,20 @@ public final class Wkv {
     }
 
     /**
+     * The {@link #exponents} as arrays: pp before and after each token and m ({@code [B, T, C]}),
+     * and pp after the last token ({@code [B, C]}).
+     */
+    private record Exponents(NDArray before, NDArray after, NDArray max, NDArray last) {
+        static Exponents of(NDManager manager, float[][] pm, Shape shape) {
+            long steps = shape.get(1);
+            NDArray all = Tensors.fromJava(manager, pm[0], new Shape(shape.get(0), steps + 1, shape.get(2)));
+            return new Exponents(all.get(new NDIndex().addAllDim().addSliceDim(0, steps)),
+                    all.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1)), Tensors.fromJava(manager, pm[1], shape),
+                    all.get(new NDIndex(":, {}", steps)));
+        }
+    }
+
+    /**
      * The training form under a {@link SegmentedBackward}: the recurrence runs in Java from an
      * empty state, with the exponentials computed natively, and the gradient is written by hand
      * (the adjoint recurrence of the state, the same math as autograd through {@link #scan}).
@@ -189,16 +203,15 @@ public final class Wkv {
         float[] a;
         float[] e1;
         float[] e2;
+        float[] ppLast;
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray pAll = Tensors.fromJava(scratch, pm[0], new Shape(batch, steps + 1, width));
-            NDArray pBefore = pAll.get(new NDIndex().addAllDim().addSliceDim(0, steps));
-            NDArray pAfter = pAll.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1));
-            NDArray m = Tensors.fromJava(scratch, pm[1], shape);
+            Exponents p = Exponents.of(scratch, pm, shape);
             NDArray kc = Tensors.local(k.stopGradient(), scratch);
-            g = pBefore.add(Tensors.local(w.stopGradient(), scratch)).sub(pAfter).exp().toFloatArray();
-            a = kc.sub(pAfter).exp().toFloatArray();
-            e1 = pBefore.sub(m).exp().toFloatArray();
-            e2 = kc.add(Tensors.local(u.stopGradient(), scratch)).sub(m).exp().toFloatArray();
+            g = p.before().add(Tensors.local(w.stopGradient(), scratch)).sub(p.after()).exp().toFloatArray();
+            a = kc.sub(p.after()).exp().toFloatArray();
+            e1 = p.before().sub(p.max()).exp().toFloatArray();
+            e2 = kc.add(Tensors.local(u.stopGradient(), scratch)).sub(p.max()).exp().toFloatArray();
+            ppLast = p.last().toFloatArray();
         }
 
         // the state (aa, bb) before each token, the output and its denominator
@@ -227,10 +240,6 @@ public final class Wkv {
             }
         });
 
-        float[] ppLast = new float[batch * width];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(pm[0], (b * (steps + 1) + steps) * width, ppLast, b * width, width);
-        }
         NDArray[] state = Tensors.fromJava(manager, new Shape(batch, width), aaLast, bbLast, ppLast);
         NDArray out = tape.cut(Tensors.fromJava(manager, y, shape), new NDList(k, v, w, u), grad -> {
             float[] gy = grad.toFloatArray();
@@ -297,12 +306,10 @@ public final class Wkv {
         // 1. the running exponent pp before each token and after the last, and the output's exponent
         float[][] pm = exponents(k.toFloatArray(), w.toFloatArray(), u.toFloatArray(),
                 pp0 == null ? null : pp0.toFloatArray(), batch, steps, width);
-        float[] p = pm[0];
-        float[] m = pm[1];
-        NDArray pAll = Tensors.fromJava(manager, p, new Shape(batch, steps + 1, width));
-        NDArray pBefore = pAll.get(new NDIndex().addAllDim().addSliceDim(0, steps));
-        NDArray pAfter = pAll.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1));
-        NDArray mArray = Tensors.fromJava(manager, m, shape);
+        Exponents p = Exponents.of(manager, pm, shape);
+        NDArray pBefore = p.before();
+        NDArray pAfter = p.after();
+        NDArray mArray = p.max();
 
         // 2. the state after each token: a linear recurrence with gates g = e^{pp[t] + w - pp[t+1]}
         //    and inputs e^{k[t] - pp[t+1]} (v[t], 1). The gates are held constant (cheaper to
@@ -341,6 +348,6 @@ public final class Wkv {
         NDArray e2 = k.add(u).sub(mArray).exp();
         NDArray y = e1.mul(aa).add(e2.mul(v)).div(e1.mul(bb).add(e2));
         return new Result(
-                y, last.get(new NDIndex(":, 0")), last.get(new NDIndex(":, 1")), pAll.get(new NDIndex(":, {}", steps)));
+                y, last.get(new NDIndex(":, 0")), last.get(new NDIndex(":, 1")), p.last());
     }
 }
