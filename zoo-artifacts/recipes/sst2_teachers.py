@@ -60,6 +60,8 @@ from spikegpt_ref import SpikeGPT, SpikeGPTConfig, load_safetensors  # noqa: E40
 
 torch.set_num_threads(a.threads)
 seeds = [int(seed) for seed in a.seeds.split(',')]
+if a.teachers and a.tokens != 'words':
+    ap.error('--teachers needs --tokens words: spans are cut from the words of the training file')
 
 
 def labelled(path):

@@ -108,9 +108,10 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
                     ? ModelIO.loadClassifier(weights, cfg, model.getNDManager())
                     : ModelIO.newClassifier(weights, cfg, model.getNDManager());
             model.setBlock(classifier);
-            boolean soft = train.stream().anyMatch(e -> LabeledTextDataset.isDistribution(e.label()));
-            LabeledTextDataset trainData = dataset(train, trainFile, tokenizer, cfg, true, soft);
-            LabeledTextDataset devData = dataset(dev, devFile, tokenizer, cfg, false, soft);
+            LabeledTextDataset trainData = dataset(train, trainFile, tokenizer, cfg, true, false);
+            // a dev set of classes is scored as one-hot distributions beside soft training labels
+            LabeledTextDataset devData =
+                    dataset(dev, devFile, tokenizer, cfg, false, trainData.hasProbabilityLabels());
             System.err.printf(Locale.ROOT, "%s from %s (%s); labels %s; %d training examples %s, %d dev examples%n",
                     cfg, dir, keepHead ? "its classification head kept" : "a new classification head", cfg.getLabels(),
                     trainData.size(), Arrays.toString(trainData.classCounts()), devData.size());

@@ -288,9 +288,8 @@ public final class ClassifierTrainer {
                         + " differ from the classifier's " + labels);
             }
             if (train.hasProbabilityLabels() != dev.hasProbabilityLabels()) {
-                throw new IllegalArgumentException("the training data's labels are "
-                        + (train.hasProbabilityLabels() ? "probabilities and the dev data's classes" : "classes and the dev "
-                        + "data's probabilities") + ": build both with the same LabeledTextDataset.Builder.optProbabilityLabels");
+                throw new IllegalArgumentException("the training and dev data must both have probability labels or "
+                        + "both classes: build them with the same LabeledTextDataset.Builder.optProbabilityLabels");
             }
             if (epochs < 1 || patience < 1 || batchSize < 1 || warmup < 0) {
                 throw new IllegalArgumentException("epochs, patience and batch size must be >= 1 and warm-up >= 0");
