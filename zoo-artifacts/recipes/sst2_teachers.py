@@ -118,9 +118,14 @@ def batch(examples, token_dropout=0.0):
 
 
 def probabilities(model, data):
+    """Class probabilities of each example, in batches of similar lengths (little padding)."""
     model.eval()
+    order = sorted(range(len(data)), key=lambda i: len(data[i][1]))
+    out = torch.empty(len(data), 2)
     with torch.no_grad():
-        out = torch.cat([F.softmax(model.classify(*batch(data[i:i + 64])[:2]), 1) for i in range(0, len(data), 64)])
+        for i in range(0, len(order), 64):
+            rows = order[i:i + 64]
+            out[rows] = F.softmax(model.classify(*batch([data[j] for j in rows])[:2]), 1)
     model.train()
     return out
 
