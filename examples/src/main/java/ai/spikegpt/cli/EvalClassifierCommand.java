@@ -50,17 +50,24 @@ final class EvalClassifierCommand implements Callable<Integer> {
             // texts of similar length share a batch: less padding
             List<Integer> order = IntStream.range(0, examples.size()).boxed()
                     .sorted(Comparator.comparingInt(i -> examples.get(i).text().length())).toList();
-            ProgressBar bar = new ProgressBar("Classifying", examples.size());
-            bar.start(0);
+            // DJL's bar writes to stdout: only on a terminal, so that redirected output is the results alone
+            ProgressBar bar = System.console() != null ? new ProgressBar("Classifying", examples.size()) : null;
+            if (bar != null) {
+                bar.start(0);
+            }
             for (int from = 0; from < order.size(); from += batchSize) {
                 List<Integer> batch = order.subList(from, Math.min(order.size(), from + batchSize));
                 List<Classifications> results = predictor.batchPredict(batch.stream().map(i -> examples.get(i).text()).toList());
                 for (int j = 0; j < batch.size(); j++) {
                     matrix.add(actual[batch.get(j)], labels.indexOf(results.get(j).best().getClassName()));
                 }
-                bar.update(from + batch.size());
+                if (bar != null) {
+                    bar.update(from + batch.size());
+                }
             }
-            bar.end();
+            if (bar != null) {
+                bar.end();
+            }
         }
         System.out.println(data + " with " + dir + ":");
         System.out.print(matrix.format());
