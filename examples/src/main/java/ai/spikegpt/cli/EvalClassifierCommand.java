@@ -3,7 +3,7 @@ package ai.spikegpt.cli;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.training.util.ProgressBar;
+import ai.djl.util.Progress;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.training.ConfusionMatrix;
 import ai.spikegpt.training.LabeledTextDataset;
@@ -50,24 +50,17 @@ final class EvalClassifierCommand implements Callable<Integer> {
             // texts of similar length share a batch: less padding
             List<Integer> order = IntStream.range(0, examples.size()).boxed()
                     .sorted(Comparator.comparingInt(i -> examples.get(i).text().length())).toList();
-            // DJL's bar writes to stdout: only on a terminal, so that redirected output is the results alone
-            ProgressBar bar = System.console() != null ? new ProgressBar("Classifying", examples.size()) : null;
-            if (bar != null) {
-                bar.start(0);
-            }
+            Progress bar = ConsoleProgress.of("Classifying", examples.size());
+            bar.start(0);
             for (int from = 0; from < order.size(); from += batchSize) {
                 List<Integer> batch = order.subList(from, Math.min(order.size(), from + batchSize));
                 List<Classifications> results = predictor.batchPredict(batch.stream().map(i -> examples.get(i).text()).toList());
                 for (int j = 0; j < batch.size(); j++) {
                     matrix.add(actual[batch.get(j)], labels.indexOf(results.get(j).best().getClassName()));
                 }
-                if (bar != null) {
-                    bar.update(from + batch.size());
-                }
+                bar.update(from + batch.size());
             }
-            if (bar != null) {
-                bar.end();
-            }
+            bar.end();
         }
         System.out.println(data + " with " + dir + ":");
         System.out.print(matrix.format());

@@ -2,7 +2,6 @@ package ai.spikegpt.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.util.ProgressBar;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.tokenizer.TextTokenizer;
@@ -20,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "eval-lm",
         mixinStandardHelpOptions = true,
-        description = "Evaluate a language model on the validation part (last 10%) of a text file.")
+        description = "Evaluate a language model on the validation part (last 10%%) of a text file.")
 final class EvalLmCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "a model directory or zoo artifact")
@@ -30,7 +29,7 @@ final class EvalLmCommand implements Callable<Integer> {
             description = "UTF-8 text files or directories of .txt files, as given to train-lm")
     List<Path> corpus;
 
-    @Option(names = "--all", description = "evaluate the whole text instead of the last 10% of each source")
+    @Option(names = "--all", description = "evaluate the whole text instead of the last 10%% of each source")
     boolean all;
 
     @Option(names = "--window", description = "evaluation window (default: the model's ctx_len)")
@@ -54,7 +53,7 @@ final class EvalLmCommand implements Callable<Integer> {
                     .setSampling(batchSize, false)
                     .build();
             LanguageModelEvaluation.Result r = LanguageModelEvaluation.evaluate(
-                    lm, new ParameterStore(manager, false), data, tokenizer, batchSize, 0, new ProgressBar());
+                    lm, new ParameterStore(manager, false), data, tokenizer, batchSize, 0, ConsoleProgress.of("Evaluating", 0));
             System.out.printf(Locale.ROOT,
                     "%s on %s (%s): %,d tokens, %,d characters%n  bits per character %.4f%n  perplexity %.4f (per token)%n"
                             + "  cross-entropy %.4f nats per token%n",

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Shuffle a LABEL<TAB or space>TEXT file with a fixed seed and split it into OUT/train.txt, OUT/dev.txt",
-            "and OUT/test.txt (UTF-8), e.g. MR and Subj: 10% test, and 10% of the rest as dev for early stopping."
+            "and OUT/test.txt (UTF-8), e.g. MR and Subj: 10%% test, and 10%% of the rest as dev for early stopping."
         })
 final class SplitDataCommand implements Callable<Integer> {
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         name = "train-lm",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a SpikeGPT language model on a text file (first 90% training, last 10% validation).",
+            "Train a SpikeGPT language model on a text file (first 90%% training, last 10%% validation).",
             "Writes the model, training/log.csv, training/bpc.png and a resumable checkpoint to --out."
         })
 final class TrainLmCommand implements Callable<Integer> {
