@@ -11,17 +11,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds a Hugging Face {@code tokenizer.json} for GPT-2's byte-level BPE from the ranks that ship
  * in the Maven artifact {@code com.knuddels:jtokkit} (resource {@code r50k_base.tiktoken}, MIT), so
- * that the model zoo's BPE tokenizer needs no download. The first {@code size} ranks are kept (256
- * byte tokens and the earliest merges), and {@code <|endoftext|>} is added after them.
+ * that the model zoo's BPE tokenizer needs no download. A smaller vocabulary keeps {@code size} of
+ * GPT-2's tokens, in GPT-2's order, and adds {@code <|endoftext|>} after them: either the first
+ * {@code size} ranks (256 byte tokens and the earliest merges: {@link #write}), or the tokens that
+ * full GPT-2 BPE uses most often in a given text ({@link #writeFitted}), which keeps the words of
+ * that text whole more often at the same model size.
  *
  * <p>A tiktoken file lists tokens and ranks but not merges. Each merge is recovered the way the
  * original vocabulary was built: running BPE on the token's bytes with only lower-ranked merges
@@ -47,14 +53,90 @@ public final class Gpt2Vocabulary {
      * @throws IOException if the ranks cannot be read or the file written
      */
     public static void write(int size, Path file) throws IOException {
+        checkSize(size);
+        writeJson(readRanks(size), file);
+    }
+
+    /**
+     * Writes a {@code tokenizer.json} with the {@code size} GPT-2 tokens that full GPT-2 BPE uses
+     * most often in a text, and {@code <|endoftext|>} as id {@code size}. Tokens are taken by
+     * descending count, each together with the tokens it is merged from (so that every kept token
+     * can still be built), while they fit, and tokens the text does not use fill any room left in
+     * GPT-2's order; the 256 byte tokens are always kept, so any text can still be encoded. BPE
+     * with a subset of GPT-2's merges that is closed in this way encodes a word exactly as full
+     * GPT-2 does whenever the word's GPT-2 tokens are kept.
+     *
+     * @param size the number of BPE tokens, 256 to 50256
+     * @param counts how often (or how much, with weights) full GPT-2 uses each token id, {@code
+     *     FULL_SIZE} entries or more (anything past {@code FULL_SIZE}, e.g. end of text, is ignored)
+     * @param file the file to write
+     * @throws IOException if the ranks cannot be read or the file written
+     */
+    public static void writeFitted(int size, double[] counts, Path file) throws IOException {
+        checkSize(size);
+        if (counts.length < FULL_SIZE) {
+            throw new IllegalArgumentException(
+                    "token counts need one entry per GPT-2 token (" + FULL_SIZE + "), got " + counts.length);
+        }
+        List<byte[]> all = readRanks(FULL_SIZE);
+        Map<String, Integer> ranks = ranks(all);
+        Set<Integer> kept = new HashSet<>(); // GPT-2 ids
+        for (int i = 0; i < 256; i++) {
+            kept.add(i);
+        }
+        Integer[] byCount = new Integer[FULL_SIZE];
+        for (int i = 0; i < FULL_SIZE; i++) {
+            byCount[i] = i;
+        }
+        Arrays.sort(byCount, (x, y) -> Double.compare(counts[y], counts[x])); // stable: ties keep GPT-2's order
+        for (int id : byCount) {
+            if (kept.size() >= size) {
+                break;
+            }
+            Set<Integer> missing = new HashSet<>();
+            addMissing(id, all, ranks, kept, missing);
+            if (kept.size() + missing.size() <= size) {
+                kept.addAll(missing);
+            }
+        }
+        List<byte[]> tokens = new ArrayList<>(size);
+        for (int id = 0; id < FULL_SIZE && tokens.size() < size; id++) {
+            if (kept.contains(id)) {
+                tokens.add(all.get(id));
+            }
+        }
+        writeJson(tokens, file);
+    }
+
+    private static void checkSize(int size) {
         if (size < 256 || size > FULL_SIZE) {
             throw new IllegalArgumentException("a GPT-2 vocabulary has 256 to " + FULL_SIZE + " tokens, got " + size);
         }
-        List<byte[]> tokens = readRanks(size);
+    }
+
+    /** Collects a token and, recursively, the two tokens of the merge that makes it, unless kept. */
+    private static void addMissing(int id, List<byte[]> all, Map<String, Integer> ranks, Set<Integer> kept,
+            Set<Integer> missing) {
+        if (kept.contains(id) || !missing.add(id)) {
+            return;
+        }
+        for (byte[] part : bpe(all.get(id), ranks, id)) {
+            addMissing(ranks.get(key(part)), all, ranks, kept, missing);
+        }
+    }
+
+    private static Map<String, Integer> ranks(List<byte[]> tokens) {
         Map<String, Integer> ranks = new HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
             ranks.put(key(tokens.get(i)), i);
         }
+        return ranks;
+    }
+
+    /** Writes the tokens (GPT-2's, in GPT-2's order, closed under their merges) as ids 0, 1, ... */
+    private static void writeJson(List<byte[]> tokens, Path file) throws IOException {
+        int size = tokens.size();
+        Map<String, Integer> ranks = ranks(tokens);
         String[] unicode = bytesToUnicode();
         JsonObject vocab = new JsonObject();
         for (int i = 0; i < tokens.size(); i++) {

@@ -2,6 +2,7 @@ package ai.spikegpt.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.knuddels.jtokkit.Encodings;
@@ -50,5 +51,36 @@ class Gpt2VocabularyTest {
             assertEquals(TEXT, ours.decode(ids), "byte-level BPE never loses a character");
             assertEquals(4096, ours.endOfText().getAsLong());
         }
+    }
+
+    @Test
+    void fittedVocabularyKeepsItsTextsWordsWhole() throws Exception {
+        Path full = dir.resolve("full.json");
+        Path first = dir.resolve("first.json");
+        Path fitted = dir.resolve("fitted.json");
+        Gpt2Vocabulary.write(Gpt2Vocabulary.FULL_SIZE, full);
+        Gpt2Vocabulary.write(1024, first);
+        String words = " unwatchable, unfunny mess";
+        double[] counts = new double[Gpt2Vocabulary.FULL_SIZE + 1];
+        try (BpeTokenizer gpt2 = BpeTokenizer.load(full)) {
+            for (long id : gpt2.encode(words.repeat(20) + TEXT)) {
+                counts[(int) id]++;
+            }
+            Gpt2Vocabulary.writeFitted(1024, counts, fitted);
+            try (BpeTokenizer firstRanks = BpeTokenizer.load(first);
+                    BpeTokenizer ours = BpeTokenizer.load(fitted)) {
+                int whole = gpt2.encode(words).length;
+                assertEquals(whole, ours.encode(words).length, "the fitted vocabulary encodes its text as GPT-2 does");
+                assertTrue(firstRanks.encode(words).length > whole + 2, "GPT-2's first 1024 tokens split these words");
+                assertEquals(1025, ours.vocabSize());
+                assertEquals(1024, ours.endOfText().getAsLong());
+                long[] ids = ours.encode(TEXT);
+                for (long id : ids) {
+                    assertTrue(id < 1024);
+                }
+                assertEquals(TEXT, ours.decode(ids), "every byte is still a token");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Gpt2Vocabulary.writeFitted(1024, new double[10], fitted));
     }
 }
