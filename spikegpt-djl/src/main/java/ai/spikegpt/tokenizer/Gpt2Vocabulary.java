@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds a Hugging Face {@code tokenizer.json} for GPT-2's byte-level BPE from the ranks that ship
@@ -80,7 +81,7 @@ public final class Gpt2Vocabulary {
         }
         List<byte[]> all = readRanks(FULL_SIZE);
         Map<String, Integer> ranks = ranks(all);
-        Set<Integer> kept = new HashSet<>(); // GPT-2 ids
+        Set<Integer> kept = new TreeSet<>(); // GPT-2 ids, in GPT-2's order
         for (int i = 0; i < 256; i++) {
             kept.add(i);
         }
@@ -99,13 +100,7 @@ public final class Gpt2Vocabulary {
                 kept.addAll(missing);
             }
         }
-        List<byte[]> tokens = new ArrayList<>(size);
-        for (int id = 0; id < FULL_SIZE && tokens.size() < size; id++) {
-            if (kept.contains(id)) {
-                tokens.add(all.get(id));
-            }
-        }
-        writeJson(tokens, file);
+        writeJson(kept.stream().map(all::get).toList(), file);
     }
 
     private static void checkSize(int size) {
