@@ -49,6 +49,8 @@ ap.add_argument('--seeds', default='1', help='one seed, or several (comma-separa
 ap.add_argument('--eval-every', type=int, default=0, help='steps between dev checks (default: once an epoch)')
 ap.add_argument('--token-dropout', type=float, default=0.0)
 ap.add_argument('--teachers', help='directory of --save checkpoints (--tokens words): distil their ensemble')
+ap.add_argument('--ngram-weight', type=float, default=0.0,
+                help='with --teachers: the share of ngram_teacher.py\'s bag-of-n-grams classifier in the average')
 ap.add_argument('--spans', type=int, default=3, help='with --teachers: word spans of each training sentence added')
 ap.add_argument('--write-targets', help='with --teachers: write the sentences, spans and the teachers\' probabilities '
                 'as "P_NEG,P_POS TEXT" lines (soft labels for spikegpt finetune-classifier) and stop')
@@ -79,7 +81,7 @@ if a.tokens == 'words':
         for w in words:
             vocab.setdefault(w, len(vocab))
     to_ids = lambda data: [(y, [vocab.get(w, 1) for w in words]) for y, words in data]  # noqa: E731
-    train_words = [words for _, words in train]
+    train_words, dev_words, test_words = ([words for _, words in data] for data in (train, dev, test))
     train, dev, test = to_ids(train), to_ids(dev), to_ids(test)
     vocab_size = len(vocab)
 else:
@@ -146,14 +148,27 @@ if a.teachers:
             begin = rng.randint(0, len(ids) - length + 1)
             spans.append((y, ids[begin:begin + length]))
             span_words.append(words[begin:begin + length])
+    if a.ngram_weight > 0:
+        from ngram_teacher import NgramTeacher
+        ngram = NgramTeacher(train_words, [y for y, _ in train])
     train = train + spans
     names = sorted(n for n in os.listdir(a.teachers) if n.endswith('.pt'))
-    targets = 0
+    targets, dev_p, test_p = 0, 0, 0
     for name in names:
         teacher = new_model()
         teacher.load_state_dict(torch.load(os.path.join(a.teachers, name)))
         targets = targets + probabilities(teacher, train) / len(names)
-    print(f'distilling {len(names)} teachers on {len(train)} examples ({len(spans)} spans)', flush=True)
+        dev_p, test_p = dev_p + probabilities(teacher, dev) / len(names), test_p + probabilities(teacher, test) / len(names)
+    print(f'{len(names)} teachers: dev {accuracy(dev_p, dev):.2f}%  test {accuracy(test_p, test):.2f}%', flush=True)
+    if a.ngram_weight > 0:
+        w = a.ngram_weight
+        for name, data, words, p in (('dev', dev, dev_words, dev_p), ('test', test, test_words, test_p)):
+            ngram_p = ngram.probabilities(words)
+            print(f'  n-gram teacher {name} {accuracy(ngram_p, data):.2f}%; '
+                  f'its share {w:g} of the average: {name} {accuracy((1 - w) * p + w * ngram_p, data):.2f}%', flush=True)
+        targets = (1 - w) * targets + w * ngram.probabilities(train_words + span_words)
+    print(f'distilling {len(names)} teachers{" and the n-gram teacher" if a.ngram_weight else ""} '
+          f'on {len(train)} examples ({len(spans)} spans)', flush=True)
     if a.write_targets:
         with open(a.write_targets, 'w', encoding='utf-8') as f:
             for p, words in zip(targets.tolist(), train_words + span_words):
