@@ -18,8 +18,10 @@ prints the accuracy of the average of the kept models' class probabilities after
 
 Soft labels (for the student): --teachers DIR --write-targets FILE writes the training sentences
 and --spans random word spans of each, with the average probabilities of the checkpoints in DIR,
-as "P_NEG,P_POS TEXT" lines that `spikegpt finetune-classifier --train FILE` learns from. Without
---write-targets, a fresh model of this script learns them (a pilot).
+as "P_NEG,P_POS TEXT" lines that `spikegpt finetune-classifier --train FILE` learns from;
+--ngram-weight W mixes in ngram_teacher.py's bag-of-n-grams classifier with share W. It prints the
+ensemble's dev and test accuracy first. Without --write-targets, a fresh model of this script
+learns the labels (a pilot).
 
 Run from the repository's root with Debian's python3-torch; zoo-artifacts/recipes/sst2.sh shows
 the teachers' settings. The tokenization pilot of recipes/README.md:
@@ -152,22 +154,22 @@ if a.teachers:
         from ngram_teacher import NgramTeacher
         ngram = NgramTeacher(train_words, [y for y, _ in train])
     train = train + spans
-    names = sorted(n for n in os.listdir(a.teachers) if n.endswith('.pt'))
-    targets, dev_p, test_p = 0, 0, 0
-    for name in names:
-        teacher = new_model()
-        teacher.load_state_dict(torch.load(os.path.join(a.teachers, name)))
-        targets = targets + probabilities(teacher, train) / len(names)
-        dev_p, test_p = dev_p + probabilities(teacher, dev) / len(names), test_p + probabilities(teacher, test) / len(names)
-    print(f'{len(names)} teachers: dev {accuracy(dev_p, dev):.2f}%  test {accuracy(test_p, test):.2f}%', flush=True)
-    if a.ngram_weight > 0:
-        w = a.ngram_weight
-        for name, data, words, p in (('dev', dev, dev_words, dev_p), ('test', test, test_words, test_p)):
-            ngram_p = ngram.probabilities(words)
-            print(f'  n-gram teacher {name} {accuracy(ngram_p, data):.2f}%; '
-                  f'its share {w:g} of the average: {name} {accuracy((1 - w) * p + w * ngram_p, data):.2f}%', flush=True)
-        targets = (1 - w) * targets + w * ngram.probabilities(train_words + span_words)
-    print(f'distilling {len(names)} teachers{" and the n-gram teacher" if a.ngram_weight else ""} '
+    teachers = []
+    for name in sorted(n for n in os.listdir(a.teachers) if n.endswith('.pt')):
+        teachers.append(new_model())
+        teachers[-1].load_state_dict(torch.load(os.path.join(a.teachers, name)))
+
+    def ensemble(data, words):
+        """The teachers' averaged probabilities: the SpikeGPT ones', then the n-gram teacher's share."""
+        p = 0
+        for teacher in teachers:
+            p = p + probabilities(teacher, data) / len(teachers)
+        return p if a.ngram_weight == 0 else (1 - a.ngram_weight) * p + a.ngram_weight * ngram.probabilities(words)
+
+    for name, data, words in (('dev', dev, dev_words), ('test', test, test_words)):
+        print(f'the teachers\' ensemble: {name} {accuracy(ensemble(data, words), data):.2f}%', flush=True)
+    targets = ensemble(train, train_words + span_words)
+    print(f'distilling {len(teachers)} SpikeGPT teachers{" and the n-gram teacher" if a.ngram_weight else ""} '
           f'on {len(train)} examples ({len(spans)} spans)', flush=True)
     if a.write_targets:
         with open(a.write_targets, 'w', encoding='utf-8') as f:
