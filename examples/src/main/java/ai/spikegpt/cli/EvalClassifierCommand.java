@@ -33,6 +33,7 @@ final class EvalClassifierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast("--batch-size", batchSize, 1);
         Path dir = ModelArgument.resolve(model);
         List<String> labels = ModelDirectory.config(dir).getLabels();
         List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(data);

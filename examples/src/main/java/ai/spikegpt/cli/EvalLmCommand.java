@@ -40,6 +40,8 @@ final class EvalLmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast("--batch-size", batchSize, 1);
+        OptionChecks.atLeast("--window", window, 0);
         Path dir = ModelArgument.resolve(model);
         TextCorpus text = TextCorpus.read(corpus, 0.9);
         try (NDManager manager = NDManager.newBaseManager();

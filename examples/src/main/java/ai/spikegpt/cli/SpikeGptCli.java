@@ -5,8 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code spikegpt}: the command line of SpikeGPT for DJL. Every sub-command prints a clear message
- * and exits with status 2 on bad input ({@code --verbose} shows the stack trace).
+ * {@code spikegpt}: the command line of SpikeGPT for DJL. Every sub-command prints a one-line message
+ * and exits with status 2 on bad input ({@code --verbose} shows the stack trace; see {@link ErrorReport}).
  */
 @Command(
         name = "spikegpt",
@@ -58,18 +58,7 @@ public final class SpikeGptCli implements Runnable {
     public static int run(String... args) {
         Runtime.configure();
         CommandLine cli = new CommandLine(new SpikeGptCli());
-        cli.setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                    boolean verbose = parseResult.originalArgs().contains("--verbose");
-                    if (verbose || !(e instanceof IllegalArgumentException
-                            || e instanceof java.io.IOException
-                            || e instanceof IllegalStateException)) {
-                        e.printStackTrace();
-                    }
-                    String message = e.getMessage() == null ? e.toString() : e.getMessage();
-                    commandLine.getErr().println("error: " + message);
-                    return 2;
-                });
+        cli.setExecutionExceptionHandler(new ErrorReport());
         return cli.execute(args);
     }
 

@@ -75,4 +75,52 @@ class ClassifierCommandsTest {
         assertEquals(2, r[0]);
         assertTrue(r[2].toString().contains("no model at"), r[2].toString());
     }
+
+    /** User errors print one line and no stack trace; --verbose adds the trace. */
+    @Test
+    void userErrorsPrintOneLine(@TempDir Path tmp) throws Exception {
+        Path lm = SpikesCommandTest.modelDirectory(tmp.resolve("lm"));
+        Path train = examples(tmp.resolve("train.txt"), 16, 1);
+        Path dev = examples(tmp.resolve("dev.txt"), 8, 2);
+        Path classifier = tmp.resolve("classifier");
+        assertEquals(0, ImportExportCommandTest.cli("finetune-classifier", "--base", lm.toString(), "--train",
+                train.toString(), "--dev", dev.toString(), "--out", classifier.toString(), "--labels", "bad,good",
+                "--epochs", "1", "--batch-size", "8")[0]);
+
+        assertOneLineError("error: the text to classify is empty", "classify", "--model", classifier.toString(), "");
+        assertOneLineError("error: --batch-size must be at least 1, got 0", "eval-classifier", "--model",
+                classifier.toString(), "--data", dev.toString(), "--batch-size", "0");
+
+        Object[] r = ImportExportCommandTest.cli("classify", "--model", classifier.toString(), "", "--verbose");
+        assertEquals(2, r[0]);
+        assertTrue(r[2].toString().contains("\tat ai.djl.inference.Predictor"), "a trace with --verbose: " + r[2]);
+    }
+
+    /** A learning rate that makes the weights NaN stops fine-tuning with the truth about what was saved. */
+    @Test
+    void divergingFineTuningStopsWithoutSavingNaN(@TempDir Path tmp) throws Exception {
+        Path lm = SpikesCommandTest.modelDirectory(tmp.resolve("lm"));
+        Path train = examples(tmp.resolve("train.txt"), 32, 1);
+        Path dev = examples(tmp.resolve("dev.txt"), 8, 2);
+        Path out = tmp.resolve("classifier");
+        String error = assertOneLineError(null, "finetune-classifier", "--base", lm.toString(), "--train",
+                train.toString(), "--dev", dev.toString(), "--out", out.toString(), "--labels", "bad,good",
+                "--epochs", "2", "--batch-size", "8", "--lr", "1e30", "--warmup", "0");
+        assertTrue(error.startsWith("error: fine-tuning diverged in epoch 1"), error);
+        assertTrue(error.contains("no epoch finished, so no model was saved in " + out), error);
+        assertTrue(!Files.exists(out.resolve("model.safetensors")), "no NaN model on disk");
+    }
+
+    /** Runs a failing command and checks that it printed one error line (equal to {@code expected} if given). */
+    private static String assertOneLineError(String expected, String... args) {
+        Object[] r = ImportExportCommandTest.cli(args);
+        String err = r[2].toString();
+        assertEquals(2, r[0], err);
+        String[] lines = err.lines().filter(line -> line.startsWith("error: ") || line.startsWith("\tat ")).toArray(String[]::new);
+        assertEquals(1, lines.length, "one error line and no trace: " + err);
+        if (expected != null) {
+            assertEquals(expected, lines[0]);
+        }
+        return lines[0];
+    }
 }

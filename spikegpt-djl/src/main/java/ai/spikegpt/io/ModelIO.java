@@ -179,10 +179,26 @@ public final class ModelIO {
                             throw new IllegalArgumentException(
                                     "tensor '" + name + "' has shape " + stored + ", expected " + shape);
                         }
-                        NDArray array = Tensors.fromJava(manager, weights.floats(name), stored);
+                        NDArray array = Tensors.fromJava(manager, finite(weights, name), stored);
                         return dataType == DataType.FLOAT32 ? array : array.toType(dataType, false);
                     });
         }
+    }
+
+    /**
+     * Reads a tensor and refuses NaN or infinite values: a model with them answers NaN to every
+     * input, so the user learns which tensor is damaged at load instead of from a NaN probability.
+     */
+    private static float[] finite(TensorSource weights, String name) {
+        float[] values = weights.floats(name);
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("tensor '" + name + "' in " + weights.origin() + " holds "
+                        + values[i] + " at index " + i + ": the weights are damaged (a diverged training run "
+                        + "or a broken file); retrain, or load an earlier checkpoint");
+            }
+        }
+        return values;
     }
 
     /** The shape a parameter must have, from its declared shape or the configuration. */

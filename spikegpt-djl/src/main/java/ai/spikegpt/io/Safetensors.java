@@ -20,8 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -165,7 +169,27 @@ public final class Safetensors implements TensorSource {
                 throw new IOException(file + ": malformed safetensors entry '" + name + "': " + ex, ex);
             }
         }
+        requireDisjoint(file, entries.values());
         return Collections.unmodifiableMap(entries);
+    }
+
+    /**
+     * Refuses tensors whose byte ranges overlap: a writer never produces them, and two parameters
+     * read from the same bytes would silently share values (the format's own loader refuses them
+     * too).
+     */
+    private static void requireDisjoint(Path file, Collection<Entry> entries) throws IOException {
+        List<Entry> byStart = new ArrayList<>(entries);
+        byStart.sort(Comparator.comparingLong(Entry::begin));
+        for (int i = 1; i < byStart.size(); i++) {
+            Entry before = byStart.get(i - 1);
+            Entry after = byStart.get(i);
+            if (after.begin < before.end) {
+                throw new IOException(file + ": tensors '" + before.name + "' (bytes " + before.begin + ".."
+                        + before.end + ") and '" + after.name + "' (bytes " + after.begin + ".." + after.end
+                        + ") overlap; the file is damaged or was not written by a safetensors writer");
+            }
+        }
     }
 
     private static int bytesPerElement(Path file, Entry e) throws IOException {

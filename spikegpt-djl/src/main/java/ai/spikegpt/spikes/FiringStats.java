@@ -1,5 +1,6 @@
 package ai.spikegpt.spikes;
 
+import ai.djl.TrainingDivergedException;
 import java.util.Arrays;
 
 /**
@@ -41,6 +42,7 @@ public final class FiringStats {
      *
      * @param values 0/1 values, row-major {@code [positions, width]}
      * @throws IllegalArgumentException if a value is not 0 or 1, or the width does not match
+     * @throws TrainingDivergedException if a value is NaN
      */
     void add(float[] values) {
         int width = perNeuron.length;
@@ -54,6 +56,9 @@ public final class FiringStats {
             if (v == 1f) {
                 perNeuron[i % width]++;
                 count++;
+            } else if (Float.isNaN(v)) {
+                // a NaN membrane, not a bad recording: the weights have diverged
+                throw new TrainingDivergedException(key() + " fired NaN: the model's values are no longer finite");
             } else if (v != 0f) {
                 throw new IllegalArgumentException(key() + " is not a spike map: it holds the value " + v);
             }

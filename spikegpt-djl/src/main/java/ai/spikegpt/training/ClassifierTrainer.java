@@ -1,6 +1,7 @@
 package ai.spikegpt.training;
 
 import ai.djl.Model;
+import ai.djl.TrainingDivergedException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -97,12 +98,13 @@ public final class ClassifierTrainer {
         long steps = (long) b.epochs * batchesPerEpoch();
         LearningRateSchedule schedule = new LearningRateSchedule(b.learningRate, b.learningRate / 100, b.warmup, steps);
         SpikeRateListener spikes = new SpikeRateListener();
+        DivergenceCheck divergence = new DivergenceCheck();
         boolean sparse = !b.train.hasProbabilityLabels(); // else the labels are distributions (soft targets)
         DefaultTrainingConfig config = new DefaultTrainingConfig(
                         new SoftmaxCrossEntropyLoss("SoftmaxCrossEntropyLoss", 1, -1, sparse, true))
                 .addEvaluator(new Accuracy())
                 .optOptimizer(PyTorchAdam.builder().optLearningRateTracker(schedule).build())
-                .addTrainingListeners(new GradientClipping(b.clipNorm), spikes)
+                .addTrainingListeners(divergence, new GradientClipping(b.clipNorm), spikes)
                 .addTrainingListeners(TrainingListener.Defaults.logging());
         Path trainingDir = b.out.resolve("training");
         Files.createDirectories(trainingDir);
@@ -124,11 +126,6 @@ public final class ClassifierTrainer {
                         rates.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                         (System.nanoTime() - epochStart) / 1e9);
                 epochs.add(e);
-                if (!Double.isFinite(e.trainLoss())) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "fine-tuning diverged in epoch %d (loss %s): lower the learning rate (now %.2g)",
-                            epoch, e.trainLoss(), b.learningRate));
-                }
                 boolean improved = e.devAccuracy() > bestAccuracy;
                 LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.4f, accuracy %.2f%%; dev accuracy %.2f%%%s",
                         epoch, e.trainLoss(), 100 * e.trainAccuracy(), 100 * e.devAccuracy(),
@@ -146,6 +143,14 @@ public final class ClassifierTrainer {
             }
         } catch (TranslateException e) {
             throw new IOException("reading the training data failed: " + e.getMessage(), e);
+        } catch (TrainingDivergedException e) {
+            String saved = best > 0
+                    ? String.format(Locale.ROOT, "%s holds epoch %d's model (dev accuracy %.2f%%), saved before it",
+                            b.out, best, 100 * bestAccuracy)
+                    : "no epoch finished, so no model was saved in " + b.out;
+            throw new TrainingDivergedException(String.format(Locale.ROOT,
+                    "fine-tuning diverged in epoch %d (%s); %s. Lower the learning rate (now %.2g) or raise the "
+                            + "warm-up, and start again", epochs.size() + 1, e.getMessage(), saved, b.learningRate), e);
         }
         Summary summary = new Summary(epochs, best, bestAccuracy, stoppedEarly, (System.nanoTime() - start) / 1e9);
         write(summary, trainingDir);

@@ -206,9 +206,8 @@ public final class LanguageModelTrainer {
                     float value = loss.getLastValue();
                     if (!Float.isFinite(value)) {
                         throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                "training diverged at step %d: the loss is %s. The last checkpoint in %s is "
-                                        + "intact; lower the learning rate (now %.2g) or raise the warm-up, then resume",
-                                state.step, value, checkpoint, b.learningRate));
+                                "training diverged at step %d: the loss is %s. %s", state.step, value,
+                                whatToDoAfterDivergence(checkpoint)));
                     }
                     lossSum += value;
                     lossCount++;
@@ -296,6 +295,18 @@ public final class LanguageModelTrainer {
         } catch (TranslateException e) {
             throw new IOException("reading the training data failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Says which checkpoint survives a divergence, and how to go on from there. */
+    private String whatToDoAfterDivergence(Path checkpoint) throws IOException {
+        String lower = String.format(Locale.ROOT, "lower the learning rate (now %.2g) or raise the warm-up", b.learningRate);
+        Path saved = checkpoint.resolve("state.json");
+        if (!Files.isRegularFile(saved)) {
+            return "No checkpoint was written before it: " + lower + " and start again";
+        }
+        long step = GSON.fromJson(Files.readString(saved), State.class).step;
+        return "The checkpoint of step " + step + " in " + checkpoint + " is intact: " + lower
+                + ", then continue from it with --resume";
     }
 
     /** The mean firing rate over the monitored LIF layers, NaN where nothing spiked (vanilla RWKV). */

@@ -92,6 +92,39 @@ class SafetensorsTest {
     }
 
     @Test
+    void refusesOverlappingTensors() throws IOException {
+        Path f = dir.resolve("overlap.safetensors");
+        String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+        ByteBuffer buf = ByteBuffer.allocate(8 + header.length() + 12).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(header.length()).put(header.getBytes(StandardCharsets.UTF_8));
+        Files.write(f, buf.array());
+        IOException e = assertThrows(IOException.class, () -> Safetensors.open(f));
+        assertTrue(e.getMessage().contains("'a' (bytes 0..8) and 'b' (bytes 4..12) overlap"), e.getMessage());
+    }
+
+    @Test
+    void refusesNonFiniteWeightsNamingTheTensor() throws IOException {
+        Safetensors good = Safetensors.open(ReferenceVectors.load("tiny").weightsFile());
+        Path damaged = dir.resolve("nan.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            for (String name : good.entries().keySet()) {
+                float[] values = good.floats(name);
+                if (name.equals("blocks.1.ffn.key.weight")) {
+                    values[5] = Float.NaN;
+                }
+                tensors.put(name, m.create(values, good.entry(name).djlShape()));
+            }
+            Safetensors.write(damaged, tensors, good.metadata(), DataType.FLOAT32);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> ModelIO.loadLanguageModel(damaged, null, m));
+            assertTrue(e.getMessage().startsWith("tensor 'blocks.1.ffn.key.weight'"), e.getMessage());
+            assertTrue(e.getMessage().contains("NaN at index 5"), e.getMessage());
+        }
+    }
+
+    @Test
     void mismatchedConfigurationsNameTheTensor() throws IOException {
         Path weights = ReferenceVectors.load("tiny").weightsFile();
         SpikeGptConfig fileConfig = ModelIO.config(Safetensors.open(weights), null);
