@@ -33,7 +33,7 @@ final class ClassifyCommand implements Callable<Integer> {
             for (int i = 0; i < texts.size(); i++) {
                 Classifications.Classification best = results.get(i).best();
                 System.out.printf(Locale.ROOT, "%-10s %6.2f%%  %s%n", best.getClassName(), 100 * best.getProbability(),
-                        texts.get(i));
+                        Printable.escapeControls(texts.get(i)));
             }
         }
         return 0;

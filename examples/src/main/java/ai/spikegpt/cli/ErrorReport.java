@@ -32,7 +32,7 @@ final class ErrorReport implements IExecutionExceptionHandler {
         }
         Throwable userError = userError(e);
         if (userError != null) {
-            err.println("error: " + message(userError));
+            err.println("error: " + Printable.escapeControls(message(userError)));
             err.flush();
             return USER_ERROR;
         }

@@ -6,6 +6,7 @@ import ai.spikegpt.generate.SamplingConfig;
 import ai.spikegpt.generate.SequenceModel;
 import ai.spikegpt.generate.SpikeGptGenerator;
 import ai.spikegpt.io.ModelDirectory;
+import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.nio.file.Path;
@@ -53,6 +54,12 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the prompt is empty: give some text to continue, e.g. --prompt \"ROMEO:\"");
         }
         Path dir = ModelArgument.resolve(model);
+        SpikeGptConfig modelConfig = ModelDirectory.config(dir);
+        if (modelConfig.getClasses() > 0) {
+            System.err.println("warning: " + model + " is a classifier (labels " + String.join(", ", modelConfig.getLabels())
+                    + "): its trunk was fine-tuned for classification while its generation head stayed as it was, so expect worse "
+                    + "text than from the language model it started from");
+        }
         try (NDManager manager = NDManager.newBaseManager();
                 TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
             tokenizer.endOfText().ifPresent(sampling::optStopTokens);

@@ -1,5 +1,7 @@
 package ai.spikegpt.cli;
 
+import ai.spikegpt.io.TextFiles;
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +55,7 @@ final class SplitDataCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no data file at " + data);
         }
         List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(data, charset)) {
+        for (String line : readText().split("\r?\n")) {
             if (!line.isBlank()) {
                 lines.add(line.strip());
             }
@@ -68,6 +70,14 @@ final class SplitDataCommand implements Callable<Integer> {
         System.out.printf("%s: %d examples -> train %d, dev %d, test %d in %s (seed %d)%n", data, lines.size(),
                 lines.size() - testSize - devSize, devSize, testSize, out, seed);
         return 0;
+    }
+
+    private String readText() throws IOException {
+        try {
+            return TextFiles.read(data, charset);
+        } catch (TextFiles.NotTextException e) {
+            throw new IOException(e.getMessage() + ", or give its encoding with --charset", e);
+        }
     }
 
     private void write(String name, List<String> lines) throws java.io.IOException {

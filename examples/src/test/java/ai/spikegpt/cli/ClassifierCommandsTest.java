@@ -94,6 +94,20 @@ class ClassifierCommandsTest {
         Object[] r = ImportExportCommandTest.cli("classify", "--model", classifier.toString(), "", "--verbose");
         assertEquals(2, r[0]);
         assertTrue(r[2].toString().contains("\tat ai.djl.inference.Predictor"), "a trace with --verbose: " + r[2]);
+
+        // control characters of user text are shown escaped, never sent to the terminal raw
+        assertEquals("ABC\\u001B]0;owned\\u0007 \\u000A.", Printable.escapeControls("ABC\u001b]0;owned\u0007 \n."));
+        Path labels = Files.writeString(tmp.resolve("labels.txt"), "1 ABC\n\u001b[2J ABC\n");
+        r = ImportExportCommandTest.cli("eval-classifier", "--model", classifier.toString(), "--data", labels.toString());
+        assertEquals(2, r[0], r[2].toString());
+        assertTrue(r[2].toString().contains("unknown label '\\u001B[2J'"), r[2].toString());
+        assertTrue(r[2].toString().chars().noneMatch(c -> c == 0x1b), r[2].toString());
+
+        // a classifier still generates, with a warning that it is not the language model it started from
+        r = ImportExportCommandTest.cli("generate", "--model", classifier.toString(), "--prompt", "AB", "--max-tokens", "5");
+        assertEquals(0, r[0], r[2].toString());
+        assertTrue(r[2].toString().startsWith("warning: " + classifier + " is a classifier (labels bad, good)"),
+                r[2].toString());
     }
 
     /** A learning rate that makes the weights NaN stops fine-tuning with the truth about what was saved. */

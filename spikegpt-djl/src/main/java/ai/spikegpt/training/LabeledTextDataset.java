@@ -8,14 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
+import ai.spikegpt.io.TextFiles;
 import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.translator.TextClassificationTranslator;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,16 +76,7 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no data file at " + file);
         }
-        String content;
-        try {
-            content = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new IOException(file + " is not UTF-8 text: convert it (iconv -f latin1 -t utf-8), or let "
-                    + "'spikegpt split-data --charset ISO-8859-1' write UTF-8 splits of it", e);
-        }
+        String content = TextFiles.readUtf8(file);
         List<Example> out = new ArrayList<>();
         String[] lines = content.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {

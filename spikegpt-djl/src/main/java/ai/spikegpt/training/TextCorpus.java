@@ -1,11 +1,8 @@
 package ai.spikegpt.training;
 
+import ai.spikegpt.io.TextFiles;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,15 +88,7 @@ public record TextCorpus(String train, String validation) {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no corpus file at " + file);
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new IOException(file + " is not UTF-8 text", e);
-        }
+        String text = TextFiles.readUtf8(file);
         if (text.isBlank()) {
             throw new IOException(file + " is empty: a language model needs text to learn from");
         }

@@ -84,8 +84,10 @@ public final class TorchCheckpoint implements TensorSource {
             if (head.length > 0 && (head[0] & 0xff) == 0x80) {
                 throw new IOException(
                         file + " is a legacy (pre-1.6, non-zip) torch.save file, which this importer does not read."
-                                + " Re-save it with a newer PyTorch: python -c \"import torch; torch.save(torch.load('"
-                                + file.getFileName() + "', map_location='cpu'), 'resaved.pth')\"");
+                                + " Re-save it with a newer PyTorch, loading only tensors (weights_only=True: a plain"
+                                + " torch.load runs any code the file carries): python -c \"import torch; torch.save("
+                                + "torch.load('" + file.getFileName() + "', map_location='cpu', weights_only=True),"
+                                + " 'resaved.pth')\"");
             }
             throw new IOException(
                     file + " is not a torch.save checkpoint (no zip signature): expected a .pth state dict or a"

@@ -163,7 +163,7 @@ class TorchCheckpointTest {
                 .raw(new byte[] {0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19})
                 .op('.').bytes();
         Path legacyFile = Files.write(dir.resolve("legacy.pth"), legacy);
-        assertMessage(legacyFile, "legacy (pre-1.6, non-zip)", "Re-save it with a newer PyTorch");
+        assertMessage(legacyFile, "legacy (pre-1.6, non-zip)", "Re-save it with a newer PyTorch", "weights_only=True");
 
         byte[] good = Files.readAllBytes(tinyCheckpoint("fp32"));
         Path truncated = Files.write(dir.resolve("truncated.pth"), Arrays.copyOf(good, good.length / 2));
