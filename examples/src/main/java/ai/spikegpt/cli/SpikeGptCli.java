@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             FinetuneClassifierCommand.class,
             EvalClassifierCommand.class,
             SplitDataCommand.class,
+            NgramBaselineCommand.class,
             VocabCommand.class,
             TokenizeCommand.class,
             LogitsCommand.class,

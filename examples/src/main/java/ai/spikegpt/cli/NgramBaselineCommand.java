@@ -1,0 +1,75 @@
+package ai.spikegpt.cli;
+
+import ai.spikegpt.baseline.NgramClassifier;
+import ai.spikegpt.tokenizer.TextNormalization;
+import ai.spikegpt.training.LabeledTextDataset;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spikegpt ngram-baseline}: the bag-of-n-grams classifier a user would compare SpikeGPT with,
+ * fitted on a labelled file and scored on others, for each L2 penalty given.
+ */
+@Command(
+        name = "ngram-baseline",
+        mixinStandardHelpOptions = true,
+        description = "Fit the bag-of-n-grams baseline (NBSVM features, logistic regression) and score it.")
+final class NgramBaselineCommand implements Callable<Integer> {
+
+    @Option(names = "--train", required = true, description = "labelled examples to fit on (LABEL TEXT a line)")
+    Path train;
+
+    @Option(names = "--eval", required = true, arity = "1..*", description = "labelled files to score it on")
+    List<Path> eval;
+
+    @Option(names = "--labels", split = ",", description = "the class names (default: the training file's labels)")
+    List<String> labels;
+
+    @Option(names = "--l2", split = ",", defaultValue = "1e-3",
+            description = "L2 penalties to try, comma-separated (default: ${DEFAULT-VALUE})")
+    List<Double> l2;
+
+    @Option(names = "--normalize", defaultValue = "ptb_lowercase",
+            description = "text normalization before the features: none or ptb_lowercase (default: ${DEFAULT-VALUE})")
+    String normalize;
+
+    @Override
+    public Integer call() throws Exception {
+        TextNormalization normalization = TextNormalization.parse(normalize);
+        List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(train);
+        List<String> classes = labels != null ? labels : LabeledTextDataset.labelsOf(examples);
+        List<String> texts = examples.stream().map(e -> normalization.apply(e.text())).toList();
+        int[] y = examples.stream().mapToInt(e -> LabeledTextDataset.labelIndex(e.label(), classes)).toArray();
+        for (double penalty : l2) {
+            long start = System.nanoTime();
+            NgramClassifier classifier = NgramClassifier.fit(texts, y, classes, penalty);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "l2 %g (fitted in %.1f s):", penalty,
+                    (System.nanoTime() - start) / 1e9));
+            for (Path file : eval) {
+                line.append(String.format(Locale.ROOT, "  %s %.2f%%", file.getFileName(),
+                        100 * accuracy(classifier, file, classes, normalization)));
+            }
+            System.out.println(line);
+        }
+        return 0;
+    }
+
+    private static double accuracy(NgramClassifier classifier, Path file, List<String> classes,
+            TextNormalization normalization) throws java.io.IOException {
+        List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(file);
+        int right = 0;
+        for (LabeledTextDataset.Example e : examples) {
+            float[] p = classifier.probabilities(normalization.apply(e.text()));
+            int best = 0;
+            for (int k = 1; k < p.length; k++) {
+                best = p[k] > p[best] ? k : best;
+            }
+            right += best == LabeledTextDataset.labelIndex(e.label(), classes) ? 1 : 0;
+        }
+        return right / (double) examples.size();
+    }
+}
