@@ -1,5 +1,6 @@
 package ai.spikegpt.baseline;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,12 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * </pre>
  *
  * NBSVM's features (Wang and Manning 2012, "Baselines and Bigrams"). With more than two classes
- * the features stay binary. LIBLINEAR's L2-regularised logistic regression is deterministic: no
+ * the features stay binary. A {@link SentimentLexicon} adds two features, the text's positive and
+ * negative valence sums, which carry the sentiment of words the training texts lack. LIBLINEAR's L2-regularised logistic regression is deterministic: no
  * seed.
  *
  * <pre>{@code
- * NgramClassifier sentiment = NgramClassifier.fit(texts, labels, List.of("negative", "positive"), 1e-3);
+ * NgramClassifier sentiment = NgramClassifier.fit(texts, labels, List.of("negative", "positive"), 1e-3, null);
  * float[] p = sentiment.probabilities("a gorgeous, witty movie");   // {P(negative), P(positive)}
  * }</pre>
  */
@@ -40,11 +42,14 @@ public final class NgramClassifier {
     private final Model<Label> model;
     private final Map<String, Double> scale;
     private final List<String> classes;
+    private final SentimentLexicon lexicon;
 
-    private NgramClassifier(Model<Label> model, Map<String, Double> scale, List<String> classes) {
+    private NgramClassifier(Model<Label> model, Map<String, Double> scale, List<String> classes,
+            SentimentLexicon lexicon) {
         this.model = model;
         this.scale = scale;
         this.classes = List.copyOf(classes);
+        this.lexicon = lexicon;
     }
 
     /**
@@ -55,9 +60,11 @@ public final class NgramClassifier {
      * @param classes the class names
      * @param l2 the L2 penalty per training text: the objective is the mean logistic loss plus
      *     {@code l2 |w|^2}
+     * @param lexicon a sentiment lexicon whose two scores become two more features, or null
      * @return the fitted classifier
      */
-    public static NgramClassifier fit(List<String> texts, int[] labels, List<String> classes, double l2) {
+    public static NgramClassifier fit(
+            List<String> texts, int[] labels, List<String> classes, double l2, SentimentLexicon lexicon) {
         if (texts.size() != labels.length || texts.isEmpty()) {
             throw new IllegalArgumentException("give one label per text, and at least one text");
         }
@@ -69,13 +76,13 @@ public final class NgramClassifier {
         MutableDataset<Label> data =
                 new MutableDataset<>(new SimpleDataSourceProvenance("training texts", LABELS), LABELS);
         for (int i = 0; i < texts.size(); i++) {
-            data.add(example(new Label(classes.get(labels[i])), features.get(i), scale));
+            data.add(example(new Label(classes.get(labels[i])), texts.get(i), scale, lexicon));
         }
         // LIBLINEAR minimises C * sum(loss) + |w|^2 / 2, the same optimum as mean(loss) + l2 |w|^2
         double c = 1 / (2 * l2 * texts.size());
         LibLinearClassificationTrainer trainer = new LibLinearClassificationTrainer(
                 new LinearClassificationType(LinearClassificationType.LinearType.L2R_LR), c, 1000, 1e-4);
-        return new NgramClassifier(trainer.train(data), scale, classes);
+        return new NgramClassifier(trainer.train(data), scale, classes, lexicon);
     }
 
     /**
@@ -83,7 +90,8 @@ public final class NgramClassifier {
      * @return its class probabilities, in the order of the classes
      */
     public float[] probabilities(String text) {
-        Prediction<Label> prediction = model.predict(example(LabelFactory.UNKNOWN_LABEL, NgramFeatures.of(text), scale));
+        Prediction<Label> prediction =
+                model.predict(example(LabelFactory.UNKNOWN_LABEL, text, scale, lexicon));
         Map<String, Label> scores = prediction.getOutputScores();
         float[] out = new float[classes.size()];
         for (int k = 0; k < out.length; k++) {
@@ -98,11 +106,25 @@ public final class NgramClassifier {
         return classes;
     }
 
-    private static ArrayExample<Label> example(Label label, Set<String> features, Map<String, Double> scale) {
-        String[] names = features.toArray(String[]::new);
+    /**
+     * A text as Tribuo sees it: its n-grams, NB-scaled, and the lexicon's two sums in units of the
+     * strongest valence (4), so they are on the scale of the n-gram features.
+     */
+    private static ArrayExample<Label> example(
+            Label label, String text, Map<String, Double> scale, SentimentLexicon lexicon) {
+        Set<String> features = NgramFeatures.of(text);
+        int n = features.size();
+        String[] names = Arrays.copyOf(features.toArray(String[]::new), lexicon == null ? n : n + 2);
         double[] values = new double[names.length];
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < n; i++) {
             values[i] = scale.isEmpty() ? 1.0 : scale.getOrDefault(names[i], 0.0);
+        }
+        if (lexicon != null) {
+            double[] score = lexicon.score(NgramFeatures.words(text));
+            names[n] = "@lexicon positive";
+            values[n] = score[0] / SentimentLexicon.STRONGEST;
+            names[n + 1] = "@lexicon negative";
+            values[n + 1] = score[1] / SentimentLexicon.STRONGEST;
         }
         return new ArrayExample<>(label, names, values);
     }

@@ -27,10 +27,18 @@ public final class NgramFeatures {
 
     /**
      * @param text a text
+     * @return its lower-case words
+     */
+    public static List<String> words(String text) {
+        return List.of(text.toLowerCase(Locale.ROOT).strip().split("\\s+"));
+    }
+
+    /**
+     * @param text a text
      * @return its distinct features, in first-seen order
      */
     public static Set<String> of(String text) {
-        List<String> words = List.of(text.toLowerCase(Locale.ROOT).strip().split("\\s+"));
+        List<String> words = words(text);
         Set<String> features = new LinkedHashSet<>(words);
         for (int i = 1; i < words.size(); i++) {
             features.add(words.get(i - 1) + " " + words.get(i));

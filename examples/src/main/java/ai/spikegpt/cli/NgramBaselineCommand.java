@@ -1,6 +1,7 @@
 package ai.spikegpt.cli;
 
 import ai.spikegpt.baseline.NgramClassifier;
+import ai.spikegpt.baseline.SentimentLexicon;
 import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.training.LabeledTextDataset;
 import java.nio.file.Path;
@@ -37,8 +38,13 @@ final class NgramBaselineCommand implements Callable<Integer> {
             description = "text normalization before the features: none or ptb_lowercase (default: ${DEFAULT-VALUE})")
     String normalize;
 
+    @Option(names = "--lexicon", description = {"a sentiment lexicon in VADER's format (word TAB valence), e.g.",
+            "vader_lexicon.txt of the npm package vader-sentiment (Apache-2.0; VADER's lexicon is MIT)"})
+    Path lexicon;
+
     @Override
     public Integer call() throws Exception {
+        SentimentLexicon lex = lexicon == null ? null : SentimentLexicon.read(lexicon);
         TextNormalization normalization = TextNormalization.parse(normalize);
         List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(train);
         List<String> classes = labels != null ? labels : LabeledTextDataset.labelsOf(examples);
@@ -46,7 +52,7 @@ final class NgramBaselineCommand implements Callable<Integer> {
         int[] y = examples.stream().mapToInt(e -> LabeledTextDataset.labelIndex(e.label(), classes)).toArray();
         for (double penalty : l2) {
             long start = System.nanoTime();
-            NgramClassifier classifier = NgramClassifier.fit(texts, y, classes, penalty);
+            NgramClassifier classifier = NgramClassifier.fit(texts, y, classes, penalty, lex);
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "l2 %g (fitted in %.1f s):", penalty,
                     (System.nanoTime() - start) / 1e9));
             for (Path file : eval) {
