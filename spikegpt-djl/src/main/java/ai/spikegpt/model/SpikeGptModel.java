@@ -181,6 +181,12 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         return result;
     }
 
+    /**
+     * Generates lazily, one {@code NDList(token [1])} per new token. Each list belongs to the
+     * reader, who closes it once read (as {@link ai.spikegpt.translator.StreamingTextGenerationTranslator}
+     * does): it is created in the prompt's manager, which lives as long as the whole prediction, so
+     * lists left open add up over a long generation. The generation's own arrays stay flat.
+     */
     @Override
     public Iterator<NDList> forwardStreamIter(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
