@@ -1,10 +1,12 @@
 package ai.spikegpt.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.spikegpt.model.SpikeGptState;
+import ai.spikegpt.nn.Tensors;
 import ai.spikegpt.tokenizer.StreamingDecoder;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.util.Arrays;
@@ -221,10 +223,9 @@ public final class SpikeGptGenerator {
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             SequenceModel.Step step = model.run(stepManager.create(tokens, new Shape(1, tokens.length)), state);
-            NDScope.unregister(step.logits());
-            NDScope.unregister(step.state().toNDList());
-            step.logits().attach(session);
-            step.state().attach(session);
+            NDList kept = step.state().toNDList();
+            kept.add(step.logits());
+            Tensors.keep(kept, session);
             return step;
         }
     }
