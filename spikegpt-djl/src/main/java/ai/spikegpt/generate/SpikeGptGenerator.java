@@ -1,10 +1,12 @@
 package ai.spikegpt.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.spikegpt.model.SpikeGptState;
+import ai.spikegpt.nn.Tensors;
 import ai.spikegpt.tokenizer.StreamingDecoder;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.util.Arrays;
@@ -23,7 +25,8 @@ import java.util.function.Consumer;
  *         System.out::print);
  * }</pre>
  *
- * Native memory is released step by step: a generation holds only the current state.
+ * Native memory is released step by step: however long it runs, a generation holds only the
+ * current state and the last logits.
  */
 public final class SpikeGptGenerator {
 
@@ -135,9 +138,7 @@ public final class SpikeGptGenerator {
             if (state == null) {
                 readPrompt();
             } else {
-                SequenceModel.Step step = step(session, new long[] {lastToken}, state);
-                state = step.state();
-                logits = step.logits();
+                run(new long[] {lastToken});
             }
             long token = sampler.sample(logits.toFloatArray(), model.config().getVocabSize());
             if (config.isStop(token)) {
@@ -153,11 +154,22 @@ public final class SpikeGptGenerator {
             int context = model.config().getContextLength();
             state = SpikeGptState.zeros(session, model.config(), 1);
             for (int start = 0; start < prompt.length; start += context) {
-                long[] chunk = Arrays.copyOfRange(prompt, start, Math.min(prompt.length, start + context));
-                SequenceModel.Step step = step(session, chunk, state);
-                state = step.state();
-                logits = step.logits();
+                run(Arrays.copyOfRange(prompt, start, Math.min(prompt.length, start + context)));
             }
+        }
+
+        /**
+         * Runs tokens from the current state and replaces the state and the logits with the new
+         * ones, freeing the old: a generation holds one step's arrays however long it runs.
+         */
+        private void run(long[] tokens) {
+            SequenceModel.Step step = step(session, tokens, state);
+            state.close();
+            if (logits != null) {
+                logits.close();
+            }
+            state = step.state();
+            logits = step.logits();
         }
 
         @Override
@@ -199,17 +211,21 @@ public final class SpikeGptGenerator {
         return text.toString();
     }
 
-    /** Runs one chunk in its own scope, keeping only the logits and the new state. */
+    /**
+     * Runs one chunk and moves only the logits and the new state to the session. Everything else
+     * the step creates is freed when it returns: the input and what derives from it with the
+     * step's own manager, and results computed from parameters alone (which DJL puts in the
+     * parameters' manager) with the scope. The scope alone would not do: DJL does not register
+     * arrays created from Java data, such as the input, in a scope.
+     */
     private SequenceModel.Step step(NDManager session, long[] tokens, SpikeGptState state) {
-        try (NDScope scope = new NDScope()) {
+        try (NDManager stepManager = session.newSubManager();
+                NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray input = session.create(tokens, new Shape(1, tokens.length));
-            SequenceModel.Step step = model.run(input, state);
-            NDScope.unregister(step.logits());
-            NDScope.unregister(step.state().toNDList());
-            step.logits().attach(session);
-            step.state().attach(session);
-            state.close();
+            SequenceModel.Step step = model.run(stepManager.create(tokens, new Shape(1, tokens.length)), state);
+            NDList kept = step.state().toNDList();
+            kept.add(step.logits());
+            Tensors.keep(kept, session);
             return step;
         }
     }

@@ -3,6 +3,8 @@ package ai.spikegpt.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -11,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import ai.spikegpt.nn.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,6 +31,11 @@ import java.util.Map;
  * (right padding: the model is causal, so padding cannot affect the real positions), or {@code
  * NDList(tokens)} for unpadded batches. Output {@code NDList(logits)}. The generation head stays
  * in the model (the classifier is still a language model) but gets no gradient.
+ *
+ * <p>Texts of any length: in inference, a batch longer than the chunk length (by default the
+ * context length, see {@link #setChunkLength(int)}) is read in chunks, each from the recurrent
+ * state the previous one ended in, and the sums above run over every real token of every chunk.
+ * The mean is the whole text's, as in one pass, with the memory of one chunk.
  */
 public final class SpikeGptClassifier extends AbstractBlock {
 
@@ -35,6 +43,7 @@ public final class SpikeGptClassifier extends AbstractBlock {
 
     private final SpikeGptModel model;
     private final Linear classifier;
+    private int chunkLength;
 
     /**
      * @param config a configuration with {@code n_classes >= 2}
@@ -51,10 +60,12 @@ public final class SpikeGptClassifier extends AbstractBlock {
         classifier.setInitializer(new UniformInitializer(bound), Parameter.Type.WEIGHT);
         classifier.setInitializer(new UniformInitializer(bound), Parameter.Type.BIAS);
         SpikeGptModel.weight(model.head).freeze(true);
+        chunkLength = config.getContextLength();
     }
 
     /**
-     * Returns the mean of the hidden states over the real positions.
+     * Returns the mean of the hidden states over the real positions. In inference, a batch longer
+     * than the chunk length is read chunk by chunk, see {@link #setChunkLength(int)}.
      *
      * @param ps the parameter store
      * @param tokens token ids {@code [B, T]}
@@ -64,21 +75,86 @@ public final class SpikeGptClassifier extends AbstractBlock {
      * @return the pooled hidden states {@code [B, C]}
      */
     public NDArray pooled(ParameterStore ps, NDArray tokens, NDArray mask, boolean training, ActivationRecorder recorder) {
-        NDArray h = model.hidden(ps, tokens, training, recorder);
-        if (mask == null) {
-            return h.mean(new int[] {1});
+        long length = tokens.getShape().get(1);
+        NDArray m = mask == null ? null : mask.toType(DataType.FLOAT32, false);
+        NDArray counts = m == null ? null : realTokenCounts(tokens, m);
+        // Training reads the batch in one pass: the backward pass needs every position's
+        // activations anyway, and training texts are cut short (LabeledTextDataset's maxTokens).
+        NDArray sum = training || length <= chunkLength
+                ? maskedSum(model.hidden(ps, tokens, training, recorder), m)
+                : chunkedSum(ps, tokens, m, recorder);
+        return sum.div(counts == null ? Tensors.scalar(sum.getManager(), length) : counts);
+    }
+
+    /**
+     * Sets how many tokens inference reads at a time (by default the context length). SpikeGPT is
+     * recurrent: a longer text is read in chunks of this length, each starting from the state the
+     * previous one ended in, so texts of any length classify with the memory of one chunk. The
+     * pooled mean still spans the whole text, every real token of every chunk.
+     *
+     * @param tokens the chunk length, at least 1
+     */
+    public void setChunkLength(int tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("the chunk length must be >= 1, got " + tokens);
         }
+        chunkLength = tokens;
+    }
+
+    /** Returns the number of real tokens of every row {@code [B, 1]}, after checking the mask. */
+    private static NDArray realTokenCounts(NDArray tokens, NDArray mask) {
         if (!mask.getShape().equals(tokens.getShape())) {
             throw new IllegalArgumentException(
                     "the mask has shape " + mask.getShape() + ", the tokens " + tokens.getShape());
         }
-        NDArray m = mask.toType(DataType.FLOAT32, true);
-        NDArray counts = m.sum(new int[] {1}, true);
+        NDArray counts = mask.sum(new int[] {1}, true);
         if (counts.min().getFloat() <= 0f) {
             throw new IllegalArgumentException(
                     "every sequence needs at least one real token: a mask row is all padding");
         }
-        return h.mul(m.expandDims(2)).sum(new int[] {1}).div(counts);
+        return counts;
+    }
+
+    /** Sums hidden states {@code [B, T, C]} over time, the real positions only if there is a mask. */
+    private static NDArray maskedSum(NDArray hidden, NDArray mask) {
+        NDArray real = mask == null ? hidden : hidden.mul(mask.expandDims(2));
+        return real.sum(new int[] {1});
+    }
+
+    /**
+     * Sums the hidden states of the real positions chunk by chunk, carrying the recurrent state
+     * across the chunk boundaries, so the sum is the single pass's. Everything a chunk creates is
+     * freed before the next one runs (its tokens and what derives from them with a sub-manager,
+     * anything else with a scope): only the state and the running sum are carried. Padding is on
+     * the right, so the state a row reaches in its padding is never used.
+     */
+    private NDArray chunkedSum(ParameterStore ps, NDArray tokens, NDArray mask, ActivationRecorder recorder) {
+        long batch = tokens.getShape().get(0);
+        long length = tokens.getShape().get(1);
+        try (NDManager carried = tokens.getManager().newSubManager()) {
+            SpikeGptState state = SpikeGptState.zeros(carried, getConfig(), (int) batch);
+            NDArray sum = carried.zeros(new Shape(batch, getConfig().getEmbeddingSize()));
+            for (long start = 0; start < length; start += chunkLength) {
+                NDIndex chunk = new NDIndex(":, {}:{}", start, Math.min(length, start + chunkLength));
+                try (NDManager scratch = carried.newSubManager();
+                        NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray chunkTokens = tokens.get(chunk);
+                    chunkTokens.attach(scratch);
+                    SpikeGptModel.Hidden out = model.forwardHidden(ps, chunkTokens, state, false, recorder);
+                    NDArray next = sum.add(maskedSum(out.hidden(), mask == null ? null : mask.get(chunk)));
+                    NDList kept = out.state().toNDList();
+                    kept.add(next);
+                    Tensors.keep(kept, carried);
+                    state.close();
+                    sum.close();
+                    state = out.state();
+                    sum = next;
+                }
+            }
+            sum.attach(tokens.getManager());
+            return sum;
+        }
     }
 
     /**

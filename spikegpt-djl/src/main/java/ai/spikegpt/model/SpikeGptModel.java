@@ -108,9 +108,9 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
      */
     public Output forward(
             ParameterStore ps, NDArray tokens, SpikeGptState state, boolean training, ActivationRecorder recorder) {
-        Trunk trunk = trunk(ps, tokens, state, training, recorder);
-        NDArray logits = TimeMix.apply(ps, head, trunk.hidden, training);
-        return new Output(logits, trunk.hidden, trunk.state);
+        Hidden trunk = forwardHidden(ps, tokens, state, training, recorder);
+        NDArray logits = TimeMix.apply(ps, head, trunk.hidden(), training);
+        return new Output(logits, trunk.hidden(), trunk.state());
     }
 
     /**
@@ -124,12 +124,30 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
      * @return the hidden states {@code [B, T, C]}
      */
     public NDArray hidden(ParameterStore ps, NDArray tokens, boolean training, ActivationRecorder recorder) {
-        return trunk(ps, tokens, null, training, recorder).hidden;
+        return forwardHidden(ps, tokens, null, training, recorder).hidden();
     }
 
-    private record Trunk(NDArray hidden, SpikeGptState state) {}
+    /**
+     * The output of a forward pass without the generation head.
+     *
+     * @param hidden the {@code ln_out} output {@code [B, T, C]}
+     * @param state the state after the last token
+     */
+    public record Hidden(NDArray hidden, SpikeGptState state) {}
 
-    private Trunk trunk(
+    /**
+     * Runs the model without the generation head over a batch of sequences from a state: what a
+     * classifier needs to read a long text in pieces, carrying the state from one to the next,
+     * without computing vocabulary logits it would throw away.
+     *
+     * @param ps the parameter store
+     * @param tokens token ids {@code [B, T]}
+     * @param state the state before the tokens, or null for the empty state
+     * @param training whether this is a training pass
+     * @param recorder receives intermediate values, or null
+     * @return the hidden states and the state after the last token
+     */
+    public Hidden forwardHidden(
             ParameterStore ps, NDArray tokens, SpikeGptState state, boolean training, ActivationRecorder recorder) {
         if (tokens.getShape().dimension() != 2) {
             throw new IllegalArgumentException(
@@ -159,7 +177,7 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
             next[block.layer] = out.state();
         }
         NDArray h = lnOut.forward(ps, new NDList(x), training).head();
-        return new Trunk(h, new SpikeGptState(next));
+        return new Hidden(h, new SpikeGptState(next));
     }
 
     @Override
@@ -181,6 +199,12 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         return result;
     }
 
+    /**
+     * Generates lazily, one {@code NDList(token [1])} per new token. Each list belongs to the
+     * reader, who closes it once read (as {@link ai.spikegpt.translator.StreamingTextGenerationTranslator}
+     * does): it is created in the prompt's manager, which lives as long as the whole prediction, so
+     * lists left open add up over a long generation. The generation's own arrays stay flat.
+     */
     @Override
     public Iterator<NDList> forwardStreamIter(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

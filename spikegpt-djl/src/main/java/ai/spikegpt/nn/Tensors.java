@@ -1,7 +1,9 @@
 package ai.spikegpt.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -107,6 +109,19 @@ public final class Tensors {
     public static NDArray local(NDArray derived, NDManager manager) {
         derived.attach(manager);
         return derived;
+    }
+
+    /**
+     * Keeps the results of a step that runs in an {@link NDScope} and a scratch manager (so that
+     * all else it creates is freed when it ends, as a long generation or a long text needs):
+     * takes them out of the scope and moves them to a longer-lived manager.
+     *
+     * @param results the arrays to keep
+     * @param manager the manager that owns them from now on
+     */
+    public static void keep(NDList results, NDManager manager) {
+        NDScope.unregister(results);
+        results.attach(manager);
     }
 
     /**

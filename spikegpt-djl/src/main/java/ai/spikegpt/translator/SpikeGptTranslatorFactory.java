@@ -31,7 +31,8 @@ import java.util.Set;
  * <p>Arguments (from the zoo artifact, {@code serving.properties} or {@code
  * Criteria.optArgument}): {@code temperature} (0.8), {@code topK} (0), {@code topP} (1), {@code
  * maxNewTokens} (200), {@code seed} (0), {@code maxPromptTokens} (4096) for generation, {@code
- * maxTokens} (4096) and {@code labels} (comma-separated, default: the model's) for classification.
+ * labels} (comma-separated, default: the model's) and {@code maxTokens} (an optional limit on a
+ * text's length, default none: the classifier reads long texts in chunks) for classification.
  */
 public final class SpikeGptTranslatorFactory implements TranslatorFactory {
 
@@ -63,8 +64,8 @@ public final class SpikeGptTranslatorFactory implements TranslatorFactory {
                             + "fine-tune it first ('spikegpt finetune-classifier'), or start a classifier to fine-tune "
                             + "with the argument labels, e.g. Criteria.optArgument(\"labels\", \"negative,positive\")");
                 }
-                return (Translator<I, O>) new TextClassificationTranslator(tokenizer,
-                        config.getTextNormalization(), labels(config, arguments), ArgumentsUtil.intValue(arguments, "maxTokens", 4096));
+                return (Translator<I, O>) new TextClassificationTranslator(tokenizer, config.getTextNormalization(),
+                        labels(config, arguments), ArgumentsUtil.intValue(arguments, "maxTokens", Integer.MAX_VALUE));
             }
             SamplingConfig sampling = sampling(arguments, tokenizer);
             int maxPrompt = ArgumentsUtil.intValue(arguments, "maxPromptTokens", 4096);

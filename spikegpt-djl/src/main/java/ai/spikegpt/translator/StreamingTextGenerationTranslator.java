@@ -51,9 +51,9 @@ public class StreamingTextGenerationTranslator implements StreamingTranslator<St
     @Override
     public StreamOutput<Iterator<String>> processStreamOutput(TranslatorContext ctx, Stream<NDList> tokens) {
         StreamingDecoder decoder = tokenizer.newDecoder();
-        Stream<String> pieces =
-                Stream.concat(tokens.map(t -> decoder.add(t.head().toLongArray()[0])), Stream.of(0).map(x -> decoder.flush()))
-                        .filter(s -> !s.isEmpty());
+        Stream<String> pieces = Stream.concat(
+                        tokens.map(t -> decoder.add(readToken(t))), Stream.of(0).map(x -> decoder.flush()))
+                .filter(s -> !s.isEmpty());
         return new StreamOutput<>() {
             private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
 
@@ -101,6 +101,16 @@ public class StreamingTextGenerationTranslator implements StreamingTranslator<St
                 return pieces.iterator();
             }
         };
+    }
+
+    /**
+     * Reads one streamed token and frees its array at once: the block creates it in the
+     * prediction's manager, which would otherwise keep every token of the stream until the end.
+     */
+    private static long readToken(NDList token) {
+        try (token) {
+            return token.head().toLongArray()[0];
+        }
     }
 
     @Override

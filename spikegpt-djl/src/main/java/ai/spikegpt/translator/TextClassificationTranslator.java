@@ -18,7 +18,9 @@ import java.util.List;
  * Text classification as a DJL translator, {@code String -> Classifications}, for a {@link
  * ai.spikegpt.model.SpikeGptClassifier}: the text becomes {@code (tokens [T], mask [T])}; {@code
  * batchPredict} pads a batch to its longest text and masks the padding (the classifier mean-pools
- * the real tokens only, so a text gets the same answer alone or in a batch).
+ * the real tokens only, so a text gets the same answer alone or in a batch). Texts of any length
+ * are accepted: the classifier reads a text longer than its context in chunks, carrying the
+ * recurrent state, and pools over every real token of the whole text.
  */
 public class TextClassificationTranslator implements Translator<String, Classifications> {
 
@@ -31,7 +33,8 @@ public class TextClassificationTranslator implements Translator<String, Classifi
      * @param tokenizer the model's tokenizer
      * @param normalization how the model's training text was written (see {@link TextNormalization})
      * @param labels the class names, in the classifier's order
-     * @param maxTokens the longest accepted text, in tokens
+     * @param maxTokens the longest accepted text, in tokens, or {@code Integer.MAX_VALUE} for no
+     *     limit (memory does not grow with the length; a limit bounds the time per text)
      */
     public TextClassificationTranslator(
             TextTokenizer tokenizer, TextNormalization normalization, List<String> labels, int maxTokens) {

@@ -267,6 +267,29 @@ class ClassificationTest {
     }
 
     @Test
+    void theTranslatorClassifiesTextsLongerThanTheOldLimitOf4096Tokens(@TempDir Path tmp) throws Exception {
+        Criteria.Builder<String, Classifications> criteria = Criteria.builder()
+                .setTypes(String.class, Classifications.class)
+                .optModelPath(languageModel(tmp.resolve("lm")))
+                .optArgument("labels", "neg,pos")
+                .optTranslatorFactory(new SpikeGptTranslatorFactory());
+        String text = "ABCDE VWXYZ ".repeat(500); // 6,000 tokens, 188 contexts of 32
+        try (ZooModel<String, Classifications> model = criteria.build().loadModel();
+                Predictor<String, Classifications> predictor = model.newPredictor()) {
+            Classifications answer = predictor.predict(text);
+            double pos = answer.get("pos").getProbability();
+            assertTrue(pos > 0 && pos < 1, answer.toString());
+            assertEquals(1.0, pos + answer.get("neg").getProbability(), 1e-5);
+        }
+        try (ZooModel<String, Classifications> model = criteria.optArgument("maxTokens", 100).build().loadModel();
+                Predictor<String, Classifications> predictor = model.newPredictor()) {
+            Exception e = assertThrows(Exception.class, () -> predictor.predict(text));
+            assertTrue(String.valueOf(e.getMessage()).contains("6000 tokens, more than the limit of 100"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void theTrainerRefusesMismatchedLabels(@TempDir Path tmp) throws IOException {
         Path lm = languageModel(tmp.resolve("lm"));
         Path train = examples(tmp.resolve("train.txt"), 4, 1, false);
