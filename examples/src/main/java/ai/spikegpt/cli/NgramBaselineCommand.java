@@ -2,9 +2,14 @@ package ai.spikegpt.cli;
 
 import ai.spikegpt.baseline.NgramClassifier;
 import ai.spikegpt.baseline.SentimentLexicon;
+import ai.spikegpt.baseline.WordSpans;
+import ai.spikegpt.io.TextFiles;
 import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.training.LabeledTextDataset;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -42,8 +47,27 @@ final class NgramBaselineCommand implements Callable<Integer> {
             "vader_lexicon.txt of the npm package vader-sentiment (Apache-2.0; VADER's lexicon is MIT)"})
     Path lexicon;
 
+    @Option(names = "--soft-labels", description = {"write the fitted classifier's probabilities as soft labels",
+            "(p0,p1,... TEXT a line) for the training texts, their --spans and the --transfer texts: a teacher's",
+            "targets for finetune-classifier; needs exactly one --l2"})
+    Path softLabels;
+
+    @Option(names = "--spans", defaultValue = "0",
+            description = "random word spans of each training text to label too (default: ${DEFAULT-VALUE})")
+    int spans;
+
+    @Option(names = "--transfer", arity = "1..*", description = "unlabelled texts to label too, one a line")
+    List<Path> transfer = List.of();
+
+    @Option(names = "--seed", defaultValue = "42", description = "the spans' seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
     @Override
     public Integer call() throws Exception {
+        if (softLabels != null && l2.size() != 1) {
+            throw new IllegalArgumentException("--soft-labels needs exactly one --l2 value, got " + l2);
+        }
+        OptionChecks.atLeast("--spans", spans, 0);
         SentimentLexicon lex = lexicon == null ? null : SentimentLexicon.read(lexicon);
         TextNormalization normalization = TextNormalization.parse(normalize);
         List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(train);
@@ -60,12 +84,39 @@ final class NgramBaselineCommand implements Callable<Integer> {
                         100 * accuracy(classifier, file, classes, normalization)));
             }
             System.out.println(line);
+            if (softLabels != null) {
+                writeSoftLabels(classifier, texts, normalization);
+            }
         }
         return 0;
     }
 
+    /** Labels the training texts, spans of them and the transfer texts with the classifier's probabilities. */
+    private void writeSoftLabels(NgramClassifier classifier, List<String> texts, TextNormalization normalization)
+            throws IOException {
+        List<String> wordSpans = WordSpans.of(texts, spans, seed);
+        List<String> transferTexts = new ArrayList<>();
+        for (Path file : transfer) {
+            TextFiles.readUtf8(file).lines().filter(line -> !line.isBlank()).map(normalization::apply)
+                    .forEach(transferTexts::add);
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> part : List.of(texts, wordSpans, transferTexts)) {
+            for (String text : part) {
+                float[] p = classifier.probabilities(text);
+                for (int k = 0; k < p.length; k++) {
+                    out.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.5f", p[k]));
+                }
+                out.append(' ').append(text).append('\n');
+            }
+        }
+        Files.writeString(softLabels, out);
+        System.out.printf(Locale.ROOT, "soft labels of %,d texts, %,d spans and %,d transfer texts in %s%n",
+                texts.size(), wordSpans.size(), transferTexts.size(), softLabels);
+    }
+
     private static double accuracy(NgramClassifier classifier, Path file, List<String> classes,
-            TextNormalization normalization) throws java.io.IOException {
+            TextNormalization normalization) throws IOException {
         List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(file);
         int right = 0;
         for (LabeledTextDataset.Example e : examples) {
