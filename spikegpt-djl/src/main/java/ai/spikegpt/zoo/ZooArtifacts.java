@@ -4,6 +4,8 @@ import ai.djl.Application;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.io.DirectoryTransaction;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.Safetensors;
 import com.google.gson.GsonBuilder;
@@ -14,14 +16,12 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -80,11 +80,7 @@ public final class ZooArtifacts {
             copyHalf(modelDir, staging);
             zip(staging, zip);
         } finally {
-            try (Stream<Path> files = Files.walk(staging)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            DirectoryTransaction.deleteRecursively(staging);
         }
         writeMetadata(dir.resolve("metadata.json"), d, sha1(zip), Files.size(zip));
         return zip;
@@ -114,18 +110,20 @@ public final class ZooArtifacts {
     }
 
     private static void zip(Path dir, Path zip) throws IOException {
-        try (OutputStream os = Files.newOutputStream(zip);
-                ZipOutputStream out = new ZipOutputStream(os);
-                Stream<Path> files = Files.list(dir)) {
-            out.setLevel(9);
-            for (Path f : files.sorted().toList()) {
-                ZipEntry entry = new ZipEntry(f.getFileName().toString());
-                entry.setTime(0); // reproducible zips
-                out.putNextEntry(entry);
-                Files.copy(f, out);
-                out.closeEntry();
+        AtomicFiles.write(zip, tmp -> {
+            try (OutputStream os = Files.newOutputStream(tmp);
+                    ZipOutputStream out = new ZipOutputStream(os);
+                    Stream<Path> files = Files.list(dir)) {
+                out.setLevel(9);
+                for (Path f : files.sorted().toList()) {
+                    ZipEntry entry = new ZipEntry(f.getFileName().toString());
+                    entry.setTime(0); // reproducible zips
+                    out.putNextEntry(entry);
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
             }
-        }
+        });
     }
 
     static String sha1(Path file) throws IOException {
@@ -189,8 +187,8 @@ public final class ZooArtifacts {
         artifact.add("files", files);
         artifacts.add(artifact);
         metadata.add("artifacts", artifacts);
-        Files.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(metadata) + "\n",
-                StandardCharsets.UTF_8);
+        AtomicFiles.writeString(file,
+                new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(metadata) + "\n");
     }
 
     private static JsonObject toJson(Map<String, String> map) {
