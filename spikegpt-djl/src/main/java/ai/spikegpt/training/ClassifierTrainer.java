@@ -17,6 +17,7 @@ import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.spikes.SpikeRateListener;
 import ai.spikegpt.tokenizer.TextTokenizer;
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -163,8 +164,8 @@ public final class ClassifierTrainer {
                     e.trainAccuracy(), e.devLoss(), e.devAccuracy(), e.spikeRate(), e.seconds()));
         }
         AtomicFiles.writeString(dir.resolve("log.csv"), csv);
-        AtomicFiles.writeString(dir.resolve("summary.json"),
-                new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(summary) + "\n");
+        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        AtomicFiles.writeString(dir.resolve("summary.json"), gson.toJson(summary) + "\n");
 
         XYChart chart = new XYChartBuilder().width(800).height(500)
                 .title(String.format(Locale.ROOT, "Fine-tuning: best dev accuracy %.2f%% (epoch %d)",
@@ -176,7 +177,8 @@ public final class ClassifierTrainer {
         chart.addSeries("dev", x, summary.epochs().stream().mapToDouble(e -> 100 * e.devAccuracy()).toArray())
                 .setLineColor(new Color(0xD6, 0x27, 0x28)).setLineStyle(new BasicStroke(2f));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        AtomicFiles.write(dir.resolve("accuracy.png"), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.write(dir.resolve("accuracy.png"),
+                BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
     /** Builds a {@link ClassifierTrainer}: {@code setModel}, {@code setTokenizer}, {@code setData}, {@code setOutput}. */

@@ -62,6 +62,19 @@ public final class ZooArtifacts {
             Map<String, String> arguments) {}
 
     /**
+     * Returns where {@link #pack} writes an artifact's zip.
+     *
+     * @param root the resources root (e.g. {@code zoo-artifacts/src/main/resources})
+     * @param d the artifact's description
+     * @return {@code ROOT/spikegpt-zoo/model/APPLICATION/GROUP/ARTIFACT/VERSION/ARTIFACT.zip}
+     */
+    public static Path zipFile(Path root, Description d) {
+        return root.resolve("spikegpt-zoo").resolve("model").resolve(d.application().getPath())
+                .resolve(SpikeGptModelZoo.GROUP_ID.replace('.', '/')).resolve(d.artifactId())
+                .resolve(d.version()).resolve(d.artifactId() + ".zip");
+    }
+
+    /**
      * Packs a model directory.
      *
      * @param modelDir the model directory
@@ -71,9 +84,7 @@ public final class ZooArtifacts {
      * @throws IOException if reading or writing fails
      */
     public static Path pack(Path modelDir, Path root, Description d) throws IOException {
-        Path dir = root.resolve("spikegpt-zoo").resolve("model").resolve(d.application().getPath())
-                .resolve(SpikeGptModelZoo.GROUP_ID.replace('.', '/')).resolve(d.artifactId());
-        Path zip = dir.resolve(d.version()).resolve(d.artifactId() + ".zip");
+        Path zip = zipFile(root, d);
         Files.createDirectories(zip.getParent());
         Path staging = Files.createTempDirectory("spikegpt-artifact");
         try {
@@ -82,7 +93,8 @@ public final class ZooArtifacts {
         } finally {
             DirectoryTransaction.deleteRecursively(staging);
         }
-        writeMetadata(dir.resolve("metadata.json"), d, sha1(zip), Files.size(zip));
+        // beside the version folders: one metadata.json lists every version of the artifact
+        writeMetadata(zip.getParent().getParent().resolve("metadata.json"), d, sha1(zip), Files.size(zip));
         return zip;
     }
 

@@ -1,6 +1,7 @@
 package ai.spikegpt.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,8 @@ class ResumeTest {
         List<TrainingLog.Row> rowsB = TrainingLog.load(halves.resolve("training/log.csv")).rows();
         assertEquals(rowsA.size(), rowsB.size(), "the same curve");
         for (int i = 0; i < rowsA.size(); i++) {
-            assertEquals(rowsA.get(i).trainLoss(), rowsB.get(i).trainLoss(), 1e-4, "loss at step " + rowsA.get(i).step());
+            assertEquals(rowsA.get(i).trainLoss(), rowsB.get(i).trainLoss(), 1e-4,
+                    "loss at step " + rowsA.get(i).step());
         }
     }
 
@@ -102,7 +104,8 @@ class ResumeTest {
         Files.move(swapped.resolve("checkpoint"), swapped.resolve("checkpoint.old"));
         Files.createDirectories(swapped.resolve("checkpoint.partial"));
         assertResumedTheCheckpoint(swapped, whole);
-        assertTrue(!Files.exists(swapped.resolve("checkpoint.old")) && !Files.exists(swapped.resolve("checkpoint.partial")));
+        assertFalse(Files.exists(swapped.resolve("checkpoint.old")));
+        assertFalse(Files.exists(swapped.resolve("checkpoint.partial")));
     }
 
     @Test
@@ -115,7 +118,8 @@ class ResumeTest {
         assertTrue(e.getMessage().contains("was trained with seed 17, not 18"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> trainer(run).setSteps(4).optResume(true).build().train());
-        assertTrue(e.getMessage().contains("is 6 steps long (at step 6): resume with --steps 6 or more"), e.getMessage());
+        assertTrue(e.getMessage().contains("is 6 steps long (at step 6): resume with --steps 6 or more"),
+                e.getMessage());
 
         LanguageModelTrainer.Summary longer = trainer(run).setSteps(12).optResume(true).build().train();
         assertEquals(12, longer.steps());
