@@ -13,7 +13,7 @@ STEPS=2000   # 2000 x 8 x 256 = 4.1 M tokens
     --steps $STEPS --batch-size 8 --lr 1e-3 --lr-final 1e-5 --warmup 100 --seed 42 \
     --eval-every 250 --eval-windows 200 --checkpoint-every 250
 bpc=$(grep -o '"validationBpc": [0-9.]*' "$WORK/char-model/training/summary.json" | grep -o '[0-9.]*$')
-./spikegpt zoo-pack --model "$WORK/char-model" --artifact spikegpt-char --property "val_bpc=$bpc"
+./spikegpt zoo-pack --model "$WORK/char-model" --artifact spikegpt-char --property "val_bpc=$bpc" --force
 
 # the yardstick (needs Debian's python3-torch); --threads 2 when the machine is otherwise idle
 /usr/bin/python3 zoo-artifacts/recipes/reference_train_lm.py --shared "$SHARED" \

@@ -17,4 +17,4 @@ fi
     --steps 2000 --batch-size 8 --lr 8e-4 --lr-final 1e-5 --warmup 100 --seed 42 \
     --eval-every 250 --eval-windows 200 --checkpoint-every 100 --half
 bpc=$(grep -o '"validationBpc": [0-9.]*' "$WORK/prose/training/summary.json" | grep -o '[0-9.]*$')
-./spikegpt zoo-pack --model "$WORK/prose" --artifact spikegpt-prose --property "val_bpc=$bpc"
+./spikegpt zoo-pack --model "$WORK/prose" --artifact spikegpt-prose --property "val_bpc=$bpc" --force

@@ -39,4 +39,4 @@ distil "$WORK/prose-sst" "$WORK/sst2-student" 2 3e-4 50 42
 distil "$WORK/sst2-student" "$WORK/sst2" 1 1e-4 20 43
 ./spikegpt eval-classifier --model "$WORK/sst2" --data "$SST2/stsa.binary.test" | tee "$WORK/sst2/test.txt"
 accuracy=$(grep -o 'accuracy [0-9.]*%' "$WORK/sst2/test.txt" | head -1 | grep -o '[0-9.]*')
-./spikegpt zoo-pack --model "$WORK/sst2" --artifact spikegpt-sst2 --property "sst2_test_accuracy=$accuracy"
+./spikegpt zoo-pack --model "$WORK/sst2" --artifact spikegpt-sst2 --property "sst2_test_accuracy=$accuracy" --force

@@ -13,6 +13,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import ai.spikegpt.io.AtomicFiles;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.model.SpikeGptState;
@@ -39,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -112,8 +114,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "also write all results to this JSON file")
     Path json;
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
+        if (json != null) {
+            overwrite.refuseExisting("--json", json);
+        }
         List<String> names = only == null ? new ArrayList<>(CONFIGS.keySet()) : List.of(only.toUpperCase(Locale.ROOT));
         List<String> modes = mode == null ? List.of("train", "rnn") : List.of(mode);
         for (String n : names) {
@@ -152,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("djl", ours);
             all.put("reference", ref);
-            Files.writeString(json, new Gson().toJson(all));
+            AtomicFiles.writeString(json, new Gson().toJson(all));
         }
         return 0;
     }

@@ -6,9 +6,11 @@ import ai.djl.nn.AbstractBlock;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.torch.CheckpointExport;
 import ai.spikegpt.model.SpikeGptConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,10 +36,20 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--half", description = "store the weights as float16 (default: float32)")
     boolean half;
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
+        if (Files.isDirectory(out)) {
+            throw new IllegalArgumentException(out + " is a folder: --out names the .safetensors file to write");
+        }
         Path dir = ModelArgument.resolve(model);
         SpikeGptConfig config = ModelDirectory.config(dir);
+        if (config.getClasses() >= 2) {
+            overwrite.refuseExisting("--out", out, CheckpointExport.classifierFile(out));
+        } else {
+            overwrite.refuseExisting("--out", out);
+        }
         DataType storage = half ? DataType.FLOAT16 : DataType.FLOAT32;
         try (NDManager manager = NDManager.newBaseManager()) {
             AbstractBlock block = config.getClasses() >= 2

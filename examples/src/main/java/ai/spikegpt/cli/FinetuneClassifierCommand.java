@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spikegpt finetune-classifier}: fine-tunes a language model or classifier on labelled text. */
@@ -83,8 +84,11 @@ final class FinetuneClassifierCommand implements Callable<Integer> {
     @Option(names = "--half", description = "store the weights as float16 (half the size)")
     boolean half;
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
+        overwrite.refuseExisting("--out", out);
         Path dir = ModelArgument.resolve(base);
         SpikeGptConfig baseConfig = ModelDirectory.config(dir);
         List<LabeledTextDataset.Example> train = LabeledTextDataset.read(trainFile);

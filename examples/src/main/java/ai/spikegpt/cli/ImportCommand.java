@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,14 +58,11 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--half", description = "store the weights as float16 (default: float32)")
     boolean half;
 
-    @Option(names = "--force", description = "replace a model already in --out")
-    boolean force;
+    @Mixin ForceOption overwrite;
 
     @Override
     public Integer call() throws Exception {
-        if (ModelDirectory.isModelDirectory(out) && !force) {
-            throw new IllegalArgumentException(out + " already holds a model: pass --force to replace it");
-        }
+        overwrite.refuseExisting("--out", out);
         CheckpointImport.Builder builder = CheckpointImport.builder().setCheckpoint(checkpoint);
         if (config != null) {
             builder.optConfig(SpikeGptConfig.load(config));

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,8 +74,13 @@ final class SpikesCommand implements Callable<Integer> {
     @Option(names = "--no-plots", description = "print the tables only")
     boolean noPlots;
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
+        if (!noPlots) {
+            overwrite.refuseExisting("--out", out);
+        }
         Path dir = ModelArgument.resolve(model);
         SpikeGptConfig config = ModelDirectory.config(dir);
         EnergyModel energy = EnergyModel.builder().optMacEnergy(macPj).optAcEnergy(acPj).build();

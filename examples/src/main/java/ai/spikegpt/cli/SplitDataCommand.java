@@ -1,5 +1,6 @@
 package ai.spikegpt.cli;
 
+import ai.spikegpt.io.AtomicFiles;
 import ai.spikegpt.io.TextFiles;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,6 +28,10 @@ import picocli.CommandLine.Option;
             "and OUT/test.txt (UTF-8), e.g. MR and Subj: 10%% test, and 10%% of the rest as dev for early stopping."
         })
 final class SplitDataCommand implements Callable<Integer> {
+
+    private static final String TRAIN = "train.txt";
+    private static final String DEV = "dev.txt";
+    private static final String TEST = "test.txt";
 
     @Option(names = "--data", required = true, description = "the labelled-text file")
     Path data;
@@ -46,6 +52,8 @@ final class SplitDataCommand implements Callable<Integer> {
             description = "the file's encoding, e.g. ISO-8859-1 for MR's rt-polarity.all (default: ${DEFAULT-VALUE})")
     Charset charset;
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         if (!(test > 0 && test < 1) || !(dev >= 0 && dev < 1)) {
@@ -54,6 +62,7 @@ final class SplitDataCommand implements Callable<Integer> {
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("no data file at " + data);
         }
+        overwrite.refuseExisting("--out", out.resolve(TEST), out.resolve(DEV), out.resolve(TRAIN));
         List<String> lines = new ArrayList<>();
         for (String line : readText().split("\r?\n")) {
             if (!line.isBlank()) {
@@ -64,9 +73,9 @@ final class SplitDataCommand implements Callable<Integer> {
         int testSize = (int) Math.round(lines.size() * test);
         int devSize = (int) Math.round((lines.size() - testSize) * dev);
         Files.createDirectories(out);
-        write("test.txt", lines.subList(0, testSize));
-        write("dev.txt", lines.subList(testSize, testSize + devSize));
-        write("train.txt", lines.subList(testSize + devSize, lines.size()));
+        write(TEST, lines.subList(0, testSize));
+        write(DEV, lines.subList(testSize, testSize + devSize));
+        write(TRAIN, lines.subList(testSize + devSize, lines.size()));
         System.out.printf("%s: %d examples -> train %d, dev %d, test %d in %s (seed %d)%n", data, lines.size(),
                 lines.size() - testSize - devSize, devSize, testSize, out, seed);
         return 0;
@@ -80,7 +89,7 @@ final class SplitDataCommand implements Callable<Integer> {
         }
     }
 
-    private void write(String name, List<String> lines) throws java.io.IOException {
-        Files.write(out.resolve(name), lines, StandardCharsets.UTF_8);
+    private void write(String name, List<String> lines) throws IOException {
+        AtomicFiles.write(out.resolve(name), tmp -> Files.write(tmp, lines, StandardCharsets.UTF_8));
     }
 }

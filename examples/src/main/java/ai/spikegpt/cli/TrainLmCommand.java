@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spikegpt train-lm}: trains a language model on a text file with DJL's Trainer. */
@@ -34,6 +35,9 @@ final class TrainLmCommand implements Callable<Integer> {
     static final String DEFAULT_CONFIG =
             "{\"n_embd\": 256, \"n_layer\": 6, \"ctx_len\": 256, \"dropout\": 0.03,"
                     + " \"init\": {\"scheme\": \"rwkv\", \"att_out_gain\": 5, \"ffn_value_gain\": 12}}";
+
+    /** The seed of a new run without --seed. */
+    static final long DEFAULT_SEED = 42;
 
     @Option(names = "--corpus", required = true, arity = "1..*",
             description = "UTF-8 text files or directories of .txt files; each is split 90/10")
@@ -58,13 +62,15 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "with --base: dropout while training (default: the model's)")
     Float dropout;
 
-    @Option(names = "--steps", description = "optimizer steps (the learning-rate schedule's length)")
+    @Option(names = "--steps", description = {
+        "optimizer steps (the learning-rate schedule's length); with --resume, more steps than the",
+        "checkpoint's run lengthen it (default there: the run's own)"})
     long steps;
 
     @Option(names = "--minutes", description = "time budget; alone, the number of steps follows from the measured speed")
     double minutes;
 
-    @Option(names = "--resume", description = "continue from the checkpoint in --out")
+    @Option(names = "--resume", description = "continue from the checkpoint in --out, with its seed and settings")
     boolean resume;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "sequences per step (default: ${DEFAULT-VALUE})")
@@ -79,8 +85,9 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "50", description = "warm-up steps (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--seed", defaultValue = "42", description = "seed of initialisation, data and dropout (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--seed", description = "seed of initialisation, data and dropout (default: " + DEFAULT_SEED
+            + "; with --resume, the run's own)")
+    Long seed;
 
     @Option(names = "--eval-every", defaultValue = "200", description = "steps between validations (default: ${DEFAULT-VALUE})")
     int evalEvery;
@@ -97,10 +104,17 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "log lines instead of a progress bar")
     boolean noProgress;
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
-        if (steps <= 0 && minutes <= 0) {
+        boolean hasCheckpoint = LanguageModelTrainer.hasCheckpoint(out);
+        boolean continuing = resume && hasCheckpoint;
+        if (steps <= 0 && minutes <= 0 && !continuing) {
             throw new IllegalArgumentException("give --steps N or --minutes M (or both: M caps the run)");
+        }
+        if (!continuing) {
+            overwrite.refuseExisting("--out", hasCheckpoint ? "--resume to continue it" : null, out);
         }
         TextCorpus text = TextCorpus.read(corpus, 0.9);
         Path baseDir = base == null ? null : ModelArgument.resolve(base);
@@ -116,7 +130,7 @@ final class TrainLmCommand implements Callable<Integer> {
             int[] validation = TextCorpus.encode(text.validation(), tokenizer);
             System.err.printf(Locale.ROOT, "%s, %s tokenizer (%d tokens): %,d training and %,d validation tokens%n",
                     cfg, tokenizer.type(), tokenizer.vocabSize(), train.length, validation.length);
-            LanguageModelTrainer.Summary summary =
+            LanguageModelTrainer.Builder trainer =
                     LanguageModelTrainer.builder()
                             .setOutput(out)
                             .setConfig(cfg)
@@ -128,15 +142,16 @@ final class TrainLmCommand implements Callable<Integer> {
                             .optBatchSize(batchSize)
                             .optLearningRate(lr, lrFinal)
                             .optWarmupSteps(warmup)
-                            .optSeed(seed)
                             .optIntervals(10, evalEvery, checkpointEvery)
                             .optValidation(16, evalWindows)
                             .optResume(resume)
                             .optProgressBar(!noProgress)
                             .optTokensPerCharacter((double) train.length / text.train().length())
-                            .optStorage(half ? DataType.FLOAT16 : DataType.FLOAT32)
-                            .build()
-                            .train();
+                            .optStorage(half ? DataType.FLOAT16 : DataType.FLOAT32);
+            if (seed != null || !continuing) { // a resumed run keeps its seed unless one is given to check
+                trainer.optSeed(seed != null ? seed : DEFAULT_SEED);
+            }
+            LanguageModelTrainer.Summary summary = trainer.build().train();
             System.out.printf(Locale.ROOT,
                     "trained %d steps (%,d tokens) in %.1f min, %.0f tokens/s; validation: %.4f bits per character, "
                             + "perplexity %.3f%nmodel: %s%n",

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,8 +36,11 @@ final class VocabCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "the tokenizer.json to write")
     Path out;
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
+        overwrite.refuseExisting("--out", out);
         if (fit == null) {
             Gpt2Vocabulary.write(size, out);
             System.out.printf("%s: GPT-2's first %d tokens and <|endoftext|>%n", out, size);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spikegpt zoo-pack}: turns a model directory into one of the model zoo's artifacts. */
@@ -33,9 +34,13 @@ final class ZooPackCommand implements Callable<Integer> {
     @Option(names = "--property", description = "KEY=VALUE to publish in the metadata, e.g. val_bpc=1.62")
     Map<String, String> properties = new LinkedHashMap<>();
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
-        Path zip = ZooArtifacts.pack(model, root, ZooArtifacts.describe(artifact, properties));
+        ZooArtifacts.Description description = ZooArtifacts.describe(artifact, properties);
+        overwrite.refuseExisting("--root", ZooArtifacts.zipFile(root, description));
+        Path zip = ZooArtifacts.pack(model, root, description);
         System.out.printf("packed %s: %s (%,d bytes)%n", artifact, zip, Files.size(zip));
         return 0;
     }

@@ -144,7 +144,8 @@ class ImportExportCommandTest {
         assertEquals(0, r[0], (String) r[2]);
         r = cli("import", "--checkpoint", checkpoint("fp32").toString(), "--out", out.toString());
         assertEquals(2, r[0]);
-        assertTrue(((String) r[2]).contains("already holds a model: pass --force"), (String) r[2]);
+        assertTrue(((String) r[2]).contains(out + " exists: choose another --out, or --force to overwrite"),
+                (String) r[2]);
 
         r = cli("logits", "--weights", checkpoint("fp32").toString(), "--ids", "1,2");
         assertEquals(2, r[0]);

@@ -6,12 +6,15 @@ import ai.djl.nn.AbstractBlock;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.tokenizer.BpeTokenizer;
+import ai.spikegpt.tokenizer.CharTokenizer;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A SpikeGPT model on disk, the one format that training writes, import produces, the model zoo
@@ -26,6 +29,11 @@ import java.util.Map;
  *
  * Everything is checked on load: the weights against the configuration (names and shapes), the
  * tokenizer against the vocabulary size.
+ *
+ * <p>These files change together: {@link #save} replaces them as a whole through a {@link
+ * DirectoryTransaction}, and every reader here first finishes a save that a kill interrupted after
+ * its commit, so a model is never read as new configuration beside old weights. Other files in
+ * the directory (a training run's {@code training/} and {@code checkpoint/}) are left alone.
  */
 public final class ModelDirectory {
 
@@ -34,6 +42,12 @@ public final class ModelDirectory {
 
     /** The weights file. */
     public static final String WEIGHTS = "model.safetensors";
+
+    /** DJL's model-loading settings file. */
+    static final String SERVING = "serving.properties";
+
+    /** Every file a save writes or, when the new model has no such file, deletes. */
+    static final Set<String> FILES = Set.of(CONFIG, WEIGHTS, CharTokenizer.FILE, BpeTokenizer.FILE, SERVING);
 
     /** DJL's model-loading settings: the block factory builds the model from the safetensors. */
     static final String SERVING_PROPERTIES = String.join("\n",
@@ -52,13 +66,17 @@ public final class ModelDirectory {
      * @return whether it holds a configuration and weights
      */
     public static boolean isModelDirectory(Path path) {
+        if (Files.isDirectory(path)) {
+            recover(path);
+        }
         return Files.isDirectory(path)
                 && Files.isRegularFile(path.resolve(CONFIG))
                 && Files.isRegularFile(path.resolve(WEIGHTS));
     }
 
     /**
-     * Writes a model directory.
+     * Writes a model directory, replacing the model files of one already there as a whole: after
+     * a failure or a kill at any moment, the directory holds the old model or the new one.
      *
      * @param dir the directory (created if needed)
      * @param block a {@link SpikeGptModel} or {@link SpikeGptClassifier}
@@ -76,16 +94,44 @@ public final class ModelDirectory {
             DataType storage,
             Map<String, String> metadata)
             throws IOException {
-        Files.createDirectories(dir);
+        try (DirectoryTransaction transaction = DirectoryTransaction.begin(dir)) {
+            writeFiles(transaction.staging(), block, config, tokenizer, storage, metadata);
+            transaction.commit(FILES);
+        }
+    }
+
+    /**
+     * Writes the files of a model directory into a transaction's staging folder, for a caller that
+     * publishes more files with them in one {@link DirectoryTransaction} (a training checkpoint).
+     * {@link #save} is this and the commit.
+     *
+     * @param staging the staging folder
+     * @param block a {@link SpikeGptModel} or {@link SpikeGptClassifier}
+     * @param config its configuration
+     * @param tokenizer its tokenizer, or null to write none
+     * @param storage float32, or float16 for half the size
+     * @param metadata extra metadata strings for the weights file, or null
+     * @return the names of the files a commit replaces or deletes ({@link DirectoryTransaction#commit})
+     * @throws IOException if writing fails
+     */
+    public static Set<String> writeFiles(
+            Path staging,
+            AbstractBlock block,
+            SpikeGptConfig config,
+            TextTokenizer tokenizer,
+            DataType storage,
+            Map<String, String> metadata)
+            throws IOException {
         if (block instanceof SpikeGptModel && config.getClasses() > 0) {
             config = config.toBuilder().optClasses(0).build(); // no head saved: the directory is a language model
         }
-        config.save(dir.resolve(CONFIG));
-        ModelIO.save(ModelIO.namedParameters(block), config, dir.resolve(WEIGHTS), storage, metadata);
+        config.save(staging.resolve(CONFIG));
+        ModelIO.save(ModelIO.namedParameters(block), config, staging.resolve(WEIGHTS), storage, metadata);
         if (tokenizer != null) {
-            tokenizer.save(dir);
+            tokenizer.save(staging);
         }
-        Files.writeString(dir.resolve("serving.properties"), SERVING_PROPERTIES, java.nio.charset.StandardCharsets.UTF_8);
+        AtomicFiles.writeString(staging.resolve(SERVING), SERVING_PROPERTIES);
+        return FILES;
     }
 
     /**
@@ -168,10 +214,20 @@ public final class ModelDirectory {
         return tokenizer;
     }
 
-    private static void require(Path dir) {
+    /** Finishes an interrupted save where the check cannot report an error: a failure shows when the model is read. */
+    private static void recover(Path dir) {
+        try {
+            DirectoryTransaction.recover(dir);
+        } catch (IOException e) {
+            // e.g. a read-only copy: config() reports the problem when the model is read
+        }
+    }
+
+    private static void require(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("no model directory at " + dir);
         }
+        DirectoryTransaction.recover(dir);
         if (!Files.isRegularFile(dir.resolve(CONFIG)) || !Files.isRegularFile(dir.resolve(WEIGHTS))) {
             throw new IllegalArgumentException(
                     dir + " is not a model directory: it needs " + CONFIG + " and " + WEIGHTS);

@@ -346,7 +346,8 @@ public final class Safetensors implements TensorSource {
     }
 
     /**
-     * Writes float32 arrays (stored as F32 or F16) and metadata to a safetensors file.
+     * Writes float32 arrays (stored as F32 or F16) and metadata to a safetensors file, atomically
+     * ({@link AtomicFiles}): a failed or killed write leaves an existing file as it was.
      *
      * @param file the file to write
      * @param tensors name to array, written in this order
@@ -380,19 +381,19 @@ public final class Safetensors implements TensorSource {
         }
         byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded);
-            os.write(len.array());
-            os.write(json);
-            for (int i = json.length; i < padded; i++) {
-                os.write(' ');
+        AtomicFiles.write(file, tmp -> {
+            try (OutputStream os = Files.newOutputStream(tmp)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded);
+                os.write(len.array());
+                os.write(json);
+                for (int i = json.length; i < padded; i++) {
+                    os.write(' ');
+                }
+                for (NDArray a : tensors.values()) {
+                    os.write(littleEndianBytes(a, storage));
+                }
             }
-            for (NDArray a : tensors.values()) {
-                os.write(littleEndianBytes(a, storage));
-            }
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        });
     }
 
     private static byte[] littleEndianBytes(NDArray a, DataType storage) {

@@ -1,5 +1,6 @@
 package ai.spikegpt.model;
 
+import ai.spikegpt.io.AtomicFiles;
 import ai.spikegpt.nn.ResetMode;
 import ai.spikegpt.nn.Surrogate;
 import ai.spikegpt.tokenizer.TextNormalization;
@@ -142,7 +143,7 @@ public final class SpikeGptConfig {
      * @throws IOException if the file cannot be written
      */
     public void save(Path file) throws IOException {
-        Files.writeString(file, toJson() + "\n", StandardCharsets.UTF_8);
+        AtomicFiles.writeString(file, toJson() + "\n");
     }
 
     /**

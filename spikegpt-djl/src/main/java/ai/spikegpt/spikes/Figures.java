@@ -1,5 +1,6 @@
 package ai.spikegpt.spikes;
 
+import ai.spikegpt.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -178,9 +179,10 @@ final class Figures {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException("no PNG writer available to write " + file);
-        }
-        return file;
+        return AtomicFiles.write(file, tmp -> {
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer available to write " + file);
+            }
+        });
     }
 }

@@ -1,6 +1,7 @@
 package ai.spikegpt.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.spikegpt.io.AtomicFiles;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -115,7 +116,7 @@ public final class BpeTokenizer implements TextTokenizer {
         Path target = modelDir.resolve(FILE);
         if (!Files.exists(target) || !Files.isSameFile(file, target)) {
             // the bytes, not the file: a copy would keep a read-only source's mode
-            Files.write(target, Files.readAllBytes(file));
+            AtomicFiles.write(target, Files.readAllBytes(file));
         }
     }
 

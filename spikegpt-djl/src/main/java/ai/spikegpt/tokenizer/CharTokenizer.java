@@ -1,5 +1,6 @@
 package ai.spikegpt.tokenizer;
 
+import ai.spikegpt.io.AtomicFiles;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class CharTokenizer implements TextTokenizer {
         JsonObject json = new JsonObject();
         json.addProperty("type", "char");
         json.addProperty("chars", new String(codePoints, 0, codePoints.length));
-        Files.writeString(modelDir.resolve(FILE), json + "\n", StandardCharsets.UTF_8);
+        AtomicFiles.writeString(modelDir.resolve(FILE), json + "\n");
     }
 
     @Override

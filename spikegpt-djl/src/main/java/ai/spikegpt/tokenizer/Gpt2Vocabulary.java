@@ -1,5 +1,6 @@
 package ai.spikegpt.tokenizer;
 
+import ai.spikegpt.io.AtomicFiles;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -180,7 +180,7 @@ public final class Gpt2Vocabulary {
         model.add("vocab", vocab);
         model.add("merges", merges);
         json.add("model", model);
-        Files.writeString(file, new GsonBuilder().disableHtmlEscaping().create().toJson(json), StandardCharsets.UTF_8);
+        AtomicFiles.writeString(file, new GsonBuilder().disableHtmlEscaping().create().toJson(json));
     }
 
     private static JsonObject byteLevel(boolean regex) {

@@ -13,15 +13,16 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import ai.djl.translate.TranslateException;
+import ai.spikegpt.io.AtomicFiles;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.spikes.SpikeRateListener;
 import ai.spikegpt.tokenizer.TextTokenizer;
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,10 +168,9 @@ public final class ClassifierTrainer {
             csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f%n", e.epoch(), e.trainLoss(),
                     e.trainAccuracy(), e.devLoss(), e.devAccuracy(), e.spikeRate(), e.seconds()));
         }
-        Files.writeString(dir.resolve("log.csv"), csv, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("summary.json"),
-                new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(summary) + "\n",
-                StandardCharsets.UTF_8);
+        AtomicFiles.writeString(dir.resolve("log.csv"), csv);
+        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        AtomicFiles.writeString(dir.resolve("summary.json"), gson.toJson(summary) + "\n");
 
         XYChart chart = new XYChartBuilder().width(800).height(500)
                 .title(String.format(Locale.ROOT, "Fine-tuning: best dev accuracy %.2f%% (epoch %d)",
@@ -182,7 +182,8 @@ public final class ClassifierTrainer {
         chart.addSeries("dev", x, summary.epochs().stream().mapToDouble(e -> 100 * e.devAccuracy()).toArray())
                 .setLineColor(new Color(0xD6, 0x27, 0x28)).setLineStyle(new BasicStroke(2f));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        BitmapEncoder.saveBitmap(chart, dir.resolve("accuracy.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(dir.resolve("accuracy.png"),
+                BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
     /** Builds a {@link ClassifierTrainer}: {@code setModel}, {@code setTokenizer}, {@code setData}, {@code setOutput}. */

@@ -12,6 +12,8 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.util.ProgressBar;
 import ai.djl.translate.TranslateException;
+import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.io.DirectoryTransaction;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.ModelIO;
 import ai.spikegpt.model.SpikeGptConfig;
@@ -22,16 +24,15 @@ import ai.spikegpt.tokenizer.TextTokenizer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.StringJoiner;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +52,21 @@ import org.slf4j.LoggerFactory;
  * <p>A run is a pure function of its settings and seed: the training windows are drawn from the
  * seed and their position, and the dropout masks from the seed and the step, so a killed run
  * resumed from its checkpoint ({@link Builder#optResume}) continues the same loss curve, optimizer
- * moments and data position included.
+ * moments and data position included. A resume may lengthen the run ({@link Builder#setSteps}
+ * larger than the checkpoint's): the learning-rate schedule is stretched to the new length from
+ * the checkpoint's step on.
+ *
+ * <p>The checkpoint and the final model are written as wholes ({@link DirectoryTransaction}): a
+ * kill at any moment leaves the previous checkpoint or the new one, and never no checkpoint.
  */
 public final class LanguageModelTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(LanguageModelTrainer.class);
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final String CHECKPOINT = "checkpoint";
+    private static final String STATE = "state.json";
+    private static final String OPTIMIZER = "optimizer.safetensors";
+    private static final String LOG_CSV = "log.csv";
 
     private final Builder b;
 
@@ -100,6 +110,37 @@ public final class LanguageModelTrainer {
     }
 
     /**
+     * Returns whether an output directory holds a checkpoint to resume, after finishing a
+     * checkpoint write that a kill interrupted.
+     *
+     * @param out a training output directory
+     * @return whether {@link Builder#optResume} would continue from a checkpoint there
+     * @throws IOException if an interrupted checkpoint write cannot be finished
+     */
+    public static boolean hasCheckpoint(Path out) throws IOException {
+        Path checkpoint = out.resolve(CHECKPOINT);
+        recoverLegacySwap(checkpoint);
+        if (Files.isDirectory(checkpoint)) {
+            DirectoryTransaction.recover(checkpoint);
+        }
+        return Files.isRegularFile(checkpoint.resolve(STATE));
+    }
+
+    /**
+     * Earlier versions swapped a whole {@code checkpoint.partial} folder in through {@code
+     * checkpoint.old}; a kill between the two renames left no {@code checkpoint}: the old one is
+     * put back (the partial one may be incomplete).
+     */
+    private static void recoverLegacySwap(Path checkpoint) throws IOException {
+        Path old = checkpoint.resolveSibling(checkpoint.getFileName() + ".old");
+        if (!Files.exists(checkpoint) && Files.isRegularFile(old.resolve(STATE))) {
+            Files.move(old, checkpoint, StandardCopyOption.ATOMIC_MOVE);
+        }
+        DirectoryTransaction.deleteRecursively(old);
+        DirectoryTransaction.deleteRecursively(checkpoint.resolveSibling(checkpoint.getFileName() + ".partial"));
+    }
+
+    /**
      * Runs the training.
      *
      * @return the summary
@@ -108,32 +149,33 @@ public final class LanguageModelTrainer {
     public Summary train() throws IOException {
         Path out = b.output;
         Path trainingDir = out.resolve("training");
-        Path checkpoint = out.resolve("checkpoint");
-        Files.createDirectories(trainingDir);
+        Path checkpoint = out.resolve(CHECKPOINT);
         int batch = b.batchSize;
         int ctx = b.config.getContextLength();
 
         State state = new State();
         TrainingLog log = new TrainingLog();
-        boolean resumed = b.resume && Files.isRegularFile(checkpoint.resolve("state.json"));
+        boolean resumed = b.resume && hasCheckpoint(out);
         if (b.resume && !resumed) {
             LOG.info("no checkpoint in {}: starting a new run", checkpoint);
         }
         if (resumed) {
-            state = GSON.fromJson(Files.readString(checkpoint.resolve("state.json")), State.class);
-            SpikeGptConfig saved = ModelDirectory.config(checkpoint);
-            if (!saved.equals(b.config)) {
-                throw new IllegalArgumentException(
-                        "the checkpoint in " + checkpoint + " was trained with a different configuration; "
-                                + "resume with the same --config, or start a new run in another directory");
-            }
-            log = TrainingLog.load(checkpoint.resolve("log.csv"));
+            state = GSON.fromJson(Files.readString(checkpoint.resolve(STATE)), State.class);
+            checkResumable(checkpoint, state);
+            log = TrainingLog.load(checkpoint.resolve(LOG_CSV));
             // a row written when the run stopped mid-interval is replaced by the resumed interval's
             log.truncate(state.step % b.logEvery == 0 ? state.step : state.step - 1);
         } else {
+            if (b.steps <= 0 && !(b.minutes > 0)) {
+                throw new IllegalArgumentException("no checkpoint to resume in " + checkpoint
+                        + ": a new run needs a number of steps or a time budget (minutes)");
+            }
+            // the checkpoint of a run this one replaces must not be resumed as this run's
+            DirectoryTransaction.deleteRecursively(checkpoint);
             state.totalSteps = b.steps;
-            state.seed = b.seed;
+            state.seed = b.seed == null ? 0 : b.seed;
         }
+        Files.createDirectories(trainingDir);
         long totalSteps = state.totalSteps;
         long seed = state.seed;
 
@@ -159,7 +201,7 @@ public final class LanguageModelTrainer {
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 trainer.initialize(new Shape(batch, ctx));
                 if (resumed) {
-                    adam.load(block.namedParameters(), checkpoint.resolve("optimizer.safetensors"), model.getNDManager());
+                    adam.load(block.namedParameters(), checkpoint.resolve(OPTIMIZER), model.getNDManager());
                     LOG.info("resumed from step {} of {}", state.step, totalSteps);
                 }
                 TokenWindowDataset trainData =
@@ -281,7 +323,7 @@ public final class LanguageModelTrainer {
 
                 // the final model, its curves and a summary
                 ModelDirectory.save(out, block, b.config, b.tokenizer, b.storage, null);
-                log.save(trainingDir.resolve("log.csv"));
+                log.save(trainingDir.resolve(LOG_CSV));
                 log.plot(trainingDir.resolve("bpc.png"), String.format(Locale.ROOT,
                         "%s: bits per character (validation %.3f)", b.config, log.lastValidationBpc()));
                 LanguageModelEvaluation.Result finalEval = LanguageModelEvaluation.evaluate(
@@ -289,7 +331,7 @@ public final class LanguageModelTrainer {
                 Summary summary = new Summary(state.step, state.step * batch * ctx, state.seconds,
                         (state.step - stepAtStart) * (double) batch * ctx / seconds,
                         finalEval.bitsPerCharacter(), finalEval.perplexity(), stoppedBy);
-                Files.writeString(trainingDir.resolve("summary.json"), GSON.toJson(summary) + "\n", StandardCharsets.UTF_8);
+                AtomicFiles.writeString(trainingDir.resolve("summary.json"), GSON.toJson(summary) + "\n");
                 return summary;
             }
         } catch (TranslateException e) {
@@ -332,32 +374,45 @@ public final class LanguageModelTrainer {
                 .build();
     }
 
-    /** Writes a checkpoint next to the last one, then swaps it in, so a kill never leaves half a checkpoint. */
-    private void saveCheckpoint(Path checkpoint, SpikeGptModel block, PyTorchAdam adam, State state, TrainingLog log)
-            throws IOException {
-        Path partial = checkpoint.resolveSibling(checkpoint.getFileName() + ".partial");
-        deleteRecursively(partial);
-        ModelDirectory.save(partial, block, b.config, b.tokenizer, DataType.FLOAT32, null);
-        adam.save(block.namedParameters(), partial.resolve("optimizer.safetensors"));
-        log.save(partial.resolve("log.csv"));
-        Files.writeString(partial.resolve("state.json"), GSON.toJson(state) + "\n", StandardCharsets.UTF_8);
-        Path old = checkpoint.resolveSibling(checkpoint.getFileName() + ".old");
-        deleteRecursively(old);
-        if (Files.exists(checkpoint)) {
-            Files.move(checkpoint, old, StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * Refuses to resume a checkpoint under settings that would silently train another run: a
+     * different configuration or seed, or fewer steps than the checkpoint's run. More steps
+     * lengthen the run.
+     */
+    private void checkResumable(Path checkpoint, State state) throws IOException {
+        if (!ModelDirectory.config(checkpoint).equals(b.config)) {
+            throw new IllegalArgumentException(
+                    "the checkpoint in " + checkpoint + " was trained with a different configuration; "
+                            + "resume with the same --config, or start a new run in another directory");
         }
-        Files.move(partial, checkpoint, StandardCopyOption.ATOMIC_MOVE);
-        deleteRecursively(old);
+        if (b.seed != null && b.seed != state.seed) {
+            throw new IllegalArgumentException("the checkpoint in " + checkpoint + " was trained with seed "
+                    + state.seed + ", not " + b.seed + ": resume with --seed " + state.seed
+                    + " (or without --seed), or start a new run in another directory");
+        }
+        if (b.steps > 0 && b.steps < state.totalSteps) {
+            throw new IllegalArgumentException("the run in " + checkpoint.getParent() + " is " + state.totalSteps
+                    + " steps long (at step " + state.step + "): resume with --steps " + state.totalSteps
+                    + " or more (or without --steps), or start a new run in another directory");
+        }
+        if (b.steps > state.totalSteps) {
+            LOG.info("the run is lengthened from {} to {} steps", state.totalSteps, b.steps);
+            state.totalSteps = b.steps;
+        }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+    /** Replaces the checkpoint as a whole: the model, the optimizer's moments, the log and the position. */
+    private void saveCheckpoint(Path checkpoint, SpikeGptModel block, PyTorchAdam adam, State state, TrainingLog log)
+            throws IOException {
+        try (DirectoryTransaction transaction = DirectoryTransaction.begin(checkpoint)) {
+            Path staging = transaction.staging();
+            Set<String> files = new HashSet<>(
+                    ModelDirectory.writeFiles(staging, block, b.config, b.tokenizer, DataType.FLOAT32, null));
+            adam.save(block.namedParameters(), staging.resolve(OPTIMIZER));
+            log.save(staging.resolve(LOG_CSV));
+            AtomicFiles.writeString(staging.resolve(STATE), GSON.toJson(state) + "\n");
+            files.addAll(List.of(OPTIMIZER, LOG_CSV, STATE));
+            transaction.commit(files);
         }
     }
 
@@ -377,7 +432,7 @@ public final class LanguageModelTrainer {
         private int warmupSteps;
         private float clipNorm = 1f;
         private boolean l2wrap = true;
-        private long seed;
+        private Long seed;
         private int logEvery = 10;
         private int evalEvery = 200;
         private int evalBatchSize = 16;
@@ -422,7 +477,8 @@ public final class LanguageModelTrainer {
 
         /**
          * @param n the optimizer steps of the whole run (the schedule's length); 0 to derive it from
-         *     the time budget and the step time measured during the warm-up
+         *     the time budget and the step time measured during the warm-up. On resume, 0 keeps the
+         *     checkpoint's length, more steps lengthen the run, fewer are refused
          * @return this builder
          */
         public Builder setSteps(long n) {
@@ -471,7 +527,11 @@ public final class LanguageModelTrainer {
             return this;
         }
 
-        /** @param s the seed of initialisation, data order and dropout @return this builder */
+        /**
+         * @param s the seed of initialisation, data order and dropout (default: 0; a resumed run
+         *     keeps its checkpoint's and refuses another)
+         * @return this builder
+         */
         public Builder optSeed(long s) {
             seed = s;
             return this;
@@ -551,10 +611,10 @@ public final class LanguageModelTrainer {
             if (output == null || config == null || tokenizer == null || trainTokens == null || validationTokens == null) {
                 throw new IllegalArgumentException("the trainer needs an output directory, a configuration, a tokenizer and data");
             }
-            if (steps <= 0 && !(minutes > 0)) {
+            if (steps <= 0 && !(minutes > 0) && !resume) {
                 throw new IllegalArgumentException("give a number of steps or a time budget (minutes)");
             }
-            if (steps <= 0 && warmupSteps < 5) {
+            if (steps <= 0 && !resume && warmupSteps < 5) {
                 throw new IllegalArgumentException(
                         "a run given only a time budget measures its speed during the warm-up: use at least 5 warm-up steps");
             }

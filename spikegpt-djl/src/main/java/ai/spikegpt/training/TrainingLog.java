@@ -1,9 +1,9 @@
 package ai.spikegpt.training;
 
+import ai.spikegpt.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,12 +111,11 @@ public final class TrainingLog {
      * @throws IOException if writing fails
      */
     public void save(Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(HEADER + "\n");
-            for (Row r : rows) {
-                w.write(r.csv() + "\n");
-            }
+        StringBuilder csv = new StringBuilder(HEADER + "\n");
+        for (Row r : rows) {
+            csv.append(r.csv()).append('\n');
         }
+        AtomicFiles.writeString(file, csv);
     }
 
     /**
@@ -153,7 +152,7 @@ public final class TrainingLog {
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         addSeries(chart, "train", rows.stream().filter(r -> !Double.isNaN(r.trainBpc())).toList(), true, new Color(70, 110, 200));
         addSeries(chart, "validation", rows.stream().filter(r -> !Double.isNaN(r.valBpc())).toList(), false, new Color(220, 90, 40));
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static void addSeries(XYChart chart, String name, List<Row> data, boolean train, Color color) {

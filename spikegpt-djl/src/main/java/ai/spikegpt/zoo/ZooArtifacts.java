@@ -4,6 +4,8 @@ import ai.djl.Application;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.io.DirectoryTransaction;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.Safetensors;
 import com.google.gson.GsonBuilder;
@@ -14,14 +16,12 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -62,6 +62,19 @@ public final class ZooArtifacts {
             Map<String, String> arguments) {}
 
     /**
+     * Returns where {@link #pack} writes an artifact's zip.
+     *
+     * @param root the resources root (e.g. {@code zoo-artifacts/src/main/resources})
+     * @param d the artifact's description
+     * @return {@code ROOT/spikegpt-zoo/model/APPLICATION/GROUP/ARTIFACT/VERSION/ARTIFACT.zip}
+     */
+    public static Path zipFile(Path root, Description d) {
+        return root.resolve("spikegpt-zoo").resolve("model").resolve(d.application().getPath())
+                .resolve(SpikeGptModelZoo.GROUP_ID.replace('.', '/')).resolve(d.artifactId())
+                .resolve(d.version()).resolve(d.artifactId() + ".zip");
+    }
+
+    /**
      * Packs a model directory.
      *
      * @param modelDir the model directory
@@ -71,22 +84,17 @@ public final class ZooArtifacts {
      * @throws IOException if reading or writing fails
      */
     public static Path pack(Path modelDir, Path root, Description d) throws IOException {
-        Path dir = root.resolve("spikegpt-zoo").resolve("model").resolve(d.application().getPath())
-                .resolve(SpikeGptModelZoo.GROUP_ID.replace('.', '/')).resolve(d.artifactId());
-        Path zip = dir.resolve(d.version()).resolve(d.artifactId() + ".zip");
+        Path zip = zipFile(root, d);
         Files.createDirectories(zip.getParent());
         Path staging = Files.createTempDirectory("spikegpt-artifact");
         try {
             copyHalf(modelDir, staging);
             zip(staging, zip);
         } finally {
-            try (Stream<Path> files = Files.walk(staging)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            DirectoryTransaction.deleteRecursively(staging);
         }
-        writeMetadata(dir.resolve("metadata.json"), d, sha1(zip), Files.size(zip));
+        // beside the version folders: one metadata.json lists every version of the artifact
+        writeMetadata(zip.getParent().getParent().resolve("metadata.json"), d, sha1(zip), Files.size(zip));
         return zip;
     }
 
@@ -114,18 +122,20 @@ public final class ZooArtifacts {
     }
 
     private static void zip(Path dir, Path zip) throws IOException {
-        try (OutputStream os = Files.newOutputStream(zip);
-                ZipOutputStream out = new ZipOutputStream(os);
-                Stream<Path> files = Files.list(dir)) {
-            out.setLevel(9);
-            for (Path f : files.sorted().toList()) {
-                ZipEntry entry = new ZipEntry(f.getFileName().toString());
-                entry.setTime(0); // reproducible zips
-                out.putNextEntry(entry);
-                Files.copy(f, out);
-                out.closeEntry();
+        AtomicFiles.write(zip, tmp -> {
+            try (OutputStream os = Files.newOutputStream(tmp);
+                    ZipOutputStream out = new ZipOutputStream(os);
+                    Stream<Path> files = Files.list(dir)) {
+                out.setLevel(9);
+                for (Path f : files.sorted().toList()) {
+                    ZipEntry entry = new ZipEntry(f.getFileName().toString());
+                    entry.setTime(0); // reproducible zips
+                    out.putNextEntry(entry);
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
             }
-        }
+        });
     }
 
     static String sha1(Path file) throws IOException {
@@ -189,8 +199,8 @@ public final class ZooArtifacts {
         artifact.add("files", files);
         artifacts.add(artifact);
         metadata.add("artifacts", artifacts);
-        Files.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(metadata) + "\n",
-                StandardCharsets.UTF_8);
+        AtomicFiles.writeString(file,
+                new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(metadata) + "\n");
     }
 
     private static JsonObject toJson(Map<String, String> map) {
