@@ -3,17 +3,18 @@ package ai.spikegpt.cli;
 import ai.spikegpt.baseline.NgramClassifier;
 import ai.spikegpt.baseline.SentimentLexicon;
 import ai.spikegpt.baseline.WordSpans;
+import ai.spikegpt.io.AtomicFiles;
 import ai.spikegpt.io.TextFiles;
 import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.training.LabeledTextDataset;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,12 +63,17 @@ final class NgramBaselineCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "the spans' seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Mixin ForceOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         if (softLabels != null && l2.size() != 1) {
             throw new IllegalArgumentException("--soft-labels needs exactly one --l2 value, got " + l2);
         }
         OptionChecks.atLeast("--spans", spans, 0);
+        if (softLabels != null) {
+            overwrite.refuseExisting("--soft-labels", softLabels);
+        }
         SentimentLexicon lex = lexicon == null ? null : SentimentLexicon.read(lexicon);
         TextNormalization normalization = TextNormalization.parse(normalize);
         List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(train);
@@ -110,7 +116,7 @@ final class NgramBaselineCommand implements Callable<Integer> {
                 out.append(' ').append(text).append('\n');
             }
         }
-        Files.writeString(softLabels, out);
+        AtomicFiles.writeString(softLabels, out);
         System.out.printf(Locale.ROOT, "soft labels of %,d texts, %,d spans and %,d transfer texts in %s%n",
                 texts.size(), wordSpans.size(), transferTexts.size(), softLabels);
     }
