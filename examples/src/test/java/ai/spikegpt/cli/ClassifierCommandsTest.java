@@ -53,6 +53,14 @@ class ClassifierCommandsTest {
         assertEquals(2, lines.length, classified);
         assertTrue(lines[0].startsWith("good") && lines[0].endsWith("ABBA CAB ."), classified);
         assertTrue(lines[1].startsWith("bad") && lines[1].endsWith("ZZXV WYX ."), classified);
+
+        // --input: one text a line, of any length (the long one is read in chunks of the context)
+        Path texts = Files.writeString(tmp.resolve("texts.txt"), "ABBA CAB .\n\n" + "ABCDE ".repeat(2000) + ".\n");
+        String fromFile = LogitsCommandTest.run("classify", "--model", out.toString(), "--input", texts.toString());
+        lines = fromFile.strip().split("\n");
+        assertEquals(2, lines.length, fromFile);
+        assertEquals(lines[0], classified.strip().split("\n")[0], "the same answer as for the argument");
+        assertTrue(lines[1].startsWith("good") && lines[1].endsWith("ABCDE ..."), "a long text, abbreviated: " + lines[1]);
     }
 
     @Test
