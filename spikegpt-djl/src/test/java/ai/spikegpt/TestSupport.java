@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locates ../shared and compares arrays with the reference's tolerances. */
+/** Locates the reference vectors and ../shared, and compares arrays with the reference's tolerances. */
 public final class TestSupport {
 
     private TestSupport() {}
 
     /**
-     * Returns the shared folder (data sets, reference, vectors): the {@code spikegpt.shared}
+     * Returns the shared folder (data sets, the reference implementation): the {@code spikegpt.shared}
      * system property, the {@code SPIKEGPT_SHARED} environment variable, or {@code ../shared}.
      *
      * @return the folder
@@ -26,15 +26,25 @@ public final class TestSupport {
             dir = Paths.get("..", "..", "shared");
         }
         assertTrue(
-                Files.isDirectory(dir.resolve("reference/vectors")),
-                "the reference vectors are missing: set -Dspikegpt.shared=/path/to/shared (looked in "
+                Files.isDirectory(dir.resolve("data")),
+                "the shared data sets are missing: set -Dspikegpt.shared=/path/to/shared (looked in "
                         + dir.toAbsolutePath() + ")");
         return dir;
     }
 
-    /** @return the reference test vectors folder */
+    /**
+     * Returns the reference implementation's {@code tiny} and {@code small} test vectors, copied
+     * from {@code ../shared/reference/vectors} into the test resources so that a bare clone checks
+     * the model's exactness.
+     *
+     * @return the test vectors folder
+     */
     public static Path vectors() {
-        return shared().resolve("reference/vectors");
+        try {
+            return Paths.get(TestSupport.class.getResource("/reference-vectors/summary.json").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

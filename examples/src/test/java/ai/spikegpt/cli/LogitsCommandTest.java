@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class LogitsCommandTest {
 
     static Path vectors() {
-        return Paths.get(System.getProperty("spikegpt.shared", "../../shared"), "reference", "vectors", "tiny");
+        // the reference's tiny vectors, committed with the library's tests
+        return Paths.get("..", "spikegpt-djl", "src", "test", "resources", "reference-vectors", "tiny");
     }
 
     static String run(String... args) {
