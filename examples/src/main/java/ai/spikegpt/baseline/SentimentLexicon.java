@@ -1,6 +1,6 @@
 package ai.spikegpt.baseline;
 
-import ai.spikegpt.io.TextFiles;
+import ai.spikegpt.files.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package ai.spikegpt.cli;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.ZooModel;
-import ai.spikegpt.io.TextFiles;
+import ai.spikegpt.files.TextFiles;
 import ai.spikegpt.zoo.SpikeGptModelZoo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

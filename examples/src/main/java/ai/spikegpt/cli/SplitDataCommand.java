@@ -1,7 +1,7 @@
 package ai.spikegpt.cli;
 
-import ai.spikegpt.io.AtomicFiles;
-import ai.spikegpt.io.TextFiles;
+import ai.spikegpt.files.AtomicFiles;
+import ai.spikegpt.files.TextFiles;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

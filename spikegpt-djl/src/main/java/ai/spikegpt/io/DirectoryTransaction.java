@@ -1,5 +1,6 @@
 package ai.spikegpt.io;
 
+import ai.spikegpt.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package ai.spikegpt.io;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.AbstractBlock;
+import ai.spikegpt.files.AtomicFiles;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;

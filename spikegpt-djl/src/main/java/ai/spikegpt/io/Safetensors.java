@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.spikegpt.files.AtomicFiles;
 import ai.spikegpt.nn.Tensors;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;

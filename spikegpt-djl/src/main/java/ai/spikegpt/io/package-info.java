@@ -5,7 +5,7 @@
  * ai.spikegpt.io.ModelIO}, which maps the original PyTorch parameter names to the blocks'
  * parameters and checks every name and shape against the configuration, and the on-disk {@link
  * ai.spikegpt.io.ModelDirectory}. Writes survive a kill at any moment: single files through {@link
- * ai.spikegpt.io.AtomicFiles}, sets of files that belong together (a model directory, a training
+ * ai.spikegpt.files.AtomicFiles}, sets of files that belong together (a model directory, a training
  * checkpoint) through a {@link ai.spikegpt.io.DirectoryTransaction}. PyTorch checkpoints are in
  * {@link ai.spikegpt.io.torch}.
  */

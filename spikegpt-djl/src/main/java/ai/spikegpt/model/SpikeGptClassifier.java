@@ -12,6 +12,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.PaddingStackBatchifier;
 import ai.djl.util.PairList;
 import ai.spikegpt.nn.Tensors;
 import java.util.LinkedHashMap;
@@ -185,6 +187,21 @@ public final class SpikeGptClassifier extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         model.initialize(manager, dataType, new Shape(1, 1));
         classifier.initialize(manager, dataType, new Shape(1, model.getConfig().getEmbeddingSize()));
+    }
+
+    /**
+     * Returns the batchifier of this block's inputs, {@code (tokens [T], mask [T])} per text: both
+     * padded with zeros at the end to the batch's longest text, then stacked. The translator and
+     * the training data use it alike, so training sees exactly what inference sees.
+     *
+     * @return the batchifier
+     */
+    public static Batchifier inputBatchifier() {
+        return PaddingStackBatchifier.builder()
+                .optIncludeValidLengths(false)
+                .addPad(0, 0, m -> m.zeros(new Shape(1), DataType.INT64))
+                .addPad(1, 0, m -> m.zeros(new Shape(1), DataType.FLOAT32))
+                .build();
     }
 
     /** @return the language model underneath */

@@ -1,6 +1,6 @@
 package ai.spikegpt.model;
 
-import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.files.AtomicFiles;
 import ai.spikegpt.nn.ResetMode;
 import ai.spikegpt.nn.Surrogate;
 import ai.spikegpt.tokenizer.TextNormalization;

@@ -1,6 +1,6 @@
 package ai.spikegpt.spikes;
 
-import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.files.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

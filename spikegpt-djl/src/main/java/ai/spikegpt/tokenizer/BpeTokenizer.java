@@ -1,7 +1,7 @@
 package ai.spikegpt.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.files.AtomicFiles;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

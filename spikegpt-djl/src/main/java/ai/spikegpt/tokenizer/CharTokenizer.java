@@ -1,6 +1,6 @@
 package ai.spikegpt.tokenizer;
 
-import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.files.AtomicFiles;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;

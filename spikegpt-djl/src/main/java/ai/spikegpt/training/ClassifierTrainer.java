@@ -13,7 +13,7 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import ai.djl.translate.TranslateException;
-import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.files.AtomicFiles;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.spikes.SpikeRateListener;

@@ -8,10 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
-import ai.spikegpt.io.TextFiles;
+import ai.spikegpt.files.TextFiles;
+import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
-import ai.spikegpt.translator.TextClassificationTranslator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Labelled texts for classification on DJL's dataset API. A record is {@code (tokens [T], mask
- * [T])} with label {@code [1]} (the class index) or {@code [classes]} (see below); batches are padded to their longest text with
- * the same batchifier as {@link TextClassificationTranslator}, so training sees exactly what
- * prediction sees.
+ * [T])} with label {@code [1]} (the class index) or {@code [classes]} (see below); batches are
+ * padded to their longest text with the classification translator's batchifier ({@link
+ * SpikeGptClassifier#inputBatchifier()}), so training sees exactly what prediction sees.
  *
  * <p>The file format is one example per line, {@code LABEL<TAB or space>TEXT} (the format of the
  * SST, MR and Subj files): a label is one of the class names, or a class index {@code 0 .. n-1}
@@ -265,7 +265,7 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         private boolean probabilityLabels;
 
         private Builder() {
-            optDataBatchifier(TextClassificationTranslator.paddingBatchifier());
+            optDataBatchifier(SpikeGptClassifier.inputBatchifier());
         }
 
         @Override

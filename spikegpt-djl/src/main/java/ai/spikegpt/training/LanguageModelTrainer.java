@@ -12,7 +12,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.util.ProgressBar;
 import ai.djl.translate.TranslateException;
-import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.files.AtomicFiles;
 import ai.spikegpt.io.DirectoryTransaction;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.ModelIO;

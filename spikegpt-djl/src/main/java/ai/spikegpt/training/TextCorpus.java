@@ -1,6 +1,6 @@
 package ai.spikegpt.training;
 
-import ai.spikegpt.io.TextFiles;
+import ai.spikegpt.files.TextFiles;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
-import ai.djl.translate.PaddingStackBatchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
+import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.util.List;
@@ -82,21 +82,7 @@ public class TextClassificationTranslator implements Translator<String, Classifi
 
     @Override
     public Batchifier getBatchifier() {
-        return paddingBatchifier();
-    }
-
-    /**
-     * Returns the batchifier of {@code (tokens [T], mask [T])} inputs: both padded with zeros at
-     * the end to the batch's longest text, then stacked. Training data uses it too.
-     *
-     * @return the batchifier
-     */
-    public static Batchifier paddingBatchifier() {
-        return PaddingStackBatchifier.builder()
-                .optIncludeValidLengths(false)
-                .addPad(0, 0, m -> m.zeros(new Shape(1), DataType.INT64))
-                .addPad(1, 0, m -> m.zeros(new Shape(1), DataType.FLOAT32))
-                .build();
+        return SpikeGptClassifier.inputBatchifier();
     }
 
     /** @return the class names */

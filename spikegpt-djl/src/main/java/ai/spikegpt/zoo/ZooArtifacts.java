@@ -4,7 +4,7 @@ import ai.djl.Application;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.spikegpt.io.AtomicFiles;
+import ai.spikegpt.files.AtomicFiles;
 import ai.spikegpt.io.DirectoryTransaction;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.Safetensors;

@@ -1,4 +1,4 @@
-package ai.spikegpt.io;
+package ai.spikegpt.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

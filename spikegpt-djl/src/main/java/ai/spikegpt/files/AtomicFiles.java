@@ -1,4 +1,4 @@
-package ai.spikegpt.io;
+package ai.spikegpt.files;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -92,7 +92,7 @@ public final class AtomicFiles {
      * @param file a regular file
      * @throws IOException if it cannot be opened
      */
-    static void sync(Path file) throws IOException {
+    public static void sync(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
@@ -104,7 +104,7 @@ public final class AtomicFiles {
      *
      * @param dir the directory
      */
-    static void syncDirectory(Path dir) {
+    public static void syncDirectory(Path dir) {
         if (dir == null) {
             return;
         }

@@ -1,4 +1,4 @@
-package ai.spikegpt.io;
+package ai.spikegpt.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
