@@ -1,11 +1,8 @@
 package ai.spikegpt;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import ai.spikegpt.model.SpikeGptModel;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -56,9 +53,6 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("model", "io", "spikes", "training", "generate", "translator", "zoo")
                 .whereLayer("tokenizer")
                 .mayOnlyBeAccessedByLayers("model", "io", "spikes", "training", "generate", "translator", "zoo")
-                // the one upward dependency left: the model block still runs generation requests
-                // (SamplingConfig in an NDArray) for DJL's streaming predictor; issue 21 moves it out
-                .ignoreDependency(belongToAnyOf(SpikeGptModel.class), resideInAPackage("ai.spikegpt.generate.."))
                 .check(LIBRARY);
     }
 
@@ -66,7 +60,6 @@ class ArchitectureTest {
     void noPackageCycles() {
         slices().matching("ai.spikegpt.(*)..")
                 .should().beFreeOfCycles()
-                .ignoreDependency(belongToAnyOf(SpikeGptModel.class), resideInAPackage("ai.spikegpt.generate.."))
                 .check(LIBRARY);
     }
 }

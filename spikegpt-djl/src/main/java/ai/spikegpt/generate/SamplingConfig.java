@@ -1,7 +1,5 @@
 package ai.spikegpt.generate;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 
 /**
@@ -93,59 +91,6 @@ public final class SamplingConfig {
             }
         }
         return false;
-    }
-
-    /** The name that marks an array made by {@link #toNDArray}. */
-    public static final String ARRAY_NAME = "spikegpt.sampling";
-
-    /**
-     * Encodes this configuration as an array, so that it can travel with a prompt through a DJL
-     * {@code Predictor} to {@link ai.spikegpt.model.SpikeGptModel#forwardStream}: {@code
-     * [temperature, topK, topP, maxTokens, seed, stop tokens...]} in float64, named {@value
-     * #ARRAY_NAME}.
-     *
-     * @param manager the manager of the array
-     * @return the array
-     */
-    public NDArray toNDArray(NDManager manager) {
-        double[] v = new double[5 + stopTokens.length];
-        v[0] = temperature;
-        v[1] = topK;
-        v[2] = topP;
-        v[3] = maxTokens;
-        v[4] = seed;
-        for (int i = 0; i < stopTokens.length; i++) {
-            v[5 + i] = stopTokens[i];
-        }
-        NDArray a = manager.create(v);
-        a.setName(ARRAY_NAME);
-        return a;
-    }
-
-    /**
-     * Decodes {@link #toNDArray}.
-     *
-     * @param array the array
-     * @return the configuration
-     */
-    public static SamplingConfig fromNDArray(NDArray array) {
-        double[] v = array.toDoubleArray();
-        long[] stops = new long[v.length - 5];
-        for (int i = 0; i < stops.length; i++) {
-            stops[i] = (long) v[5 + i];
-        }
-        return builder().optTemperature((float) v[0]).optTopK((int) v[1]).optTopP((float) v[2])
-                .optMaxTokens((int) v[3]).optSeed((long) v[4]).optStopTokens(stops).build();
-    }
-
-    /**
-     * Returns whether an array is an encoded configuration.
-     *
-     * @param array the array
-     * @return whether it was made by {@link #toNDArray}
-     */
-    public static boolean isEncoded(NDArray array) {
-        return ARRAY_NAME.equals(array.getName());
     }
 
     @Override

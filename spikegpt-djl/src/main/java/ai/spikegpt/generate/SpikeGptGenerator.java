@@ -92,6 +92,28 @@ public final class SpikeGptGenerator {
         return new TokenIterator(manager.newSubManager(), prompt.clone(), config);
     }
 
+    /**
+     * Returns the tokens generated after a prompt that has already been read, e.g. by the model
+     * block of a DJL {@code Predictor} (its parallel form): generation continues from the state
+     * after the prompt and the logits of its last position. The iterator takes both over and frees
+     * them as it goes.
+     *
+     * @param manager a manager for the generation's arrays
+     * @param state the state after the prompt
+     * @param lastLogits the logits of the prompt's last position {@code [1, V]}
+     * @param config how to sample
+     * @return the lazy token stream
+     */
+    public TokenIterator iterator(NDManager manager, SpikeGptState state, NDArray lastLogits, SamplingConfig config) {
+        TokenIterator tokens = new TokenIterator(manager.newSubManager(), null, config);
+        NDList read = state.toNDList();
+        read.add(lastLogits);
+        Tensors.keep(read, tokens.session);
+        tokens.state = state;
+        tokens.logits = lastLogits;
+        return tokens;
+    }
+
     /** Generated tokens, one recurrent step per {@link #next()}. */
     public final class TokenIterator implements Iterator<Long>, AutoCloseable {
         private final NDManager session;
@@ -137,7 +159,7 @@ public final class SpikeGptGenerator {
             }
             if (state == null) {
                 readPrompt();
-            } else {
+            } else if (produced > 0) {
                 run(new long[] {lastToken});
             }
             long token = sampler.sample(logits.toFloatArray(), model.config().getVocabSize());

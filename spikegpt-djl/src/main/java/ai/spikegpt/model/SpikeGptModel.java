@@ -14,9 +14,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
-import ai.spikegpt.generate.SamplingConfig;
-import ai.spikegpt.generate.SequenceModel;
-import ai.spikegpt.generate.SpikeGptGenerator;
 import ai.spikegpt.nn.BinaryEmbedding;
 import ai.spikegpt.nn.LifNeuron;
 import ai.spikegpt.nn.OrthogonalInitializer;
@@ -44,9 +41,8 @@ import java.util.Map;
  * <p>As a DJL block: input {@code NDList(tokens [B, T])} gives {@code NDList(logits)}; input
  * {@code NDList(tokens, state...)} (the arrays of {@link SpikeGptState#toNDList()}) gives {@code
  * NDList(logits, next state...)}, so the recurrent form also runs through a {@code Predictor}.
- * Input {@code NDList(prompt [1, T], sampling)} (a {@link SamplingConfig#toNDArray}) generates: as
- * a {@link StreamingBlock}, {@code forwardStream} yields one {@code NDList(token)} per new token,
- * and {@code forward} returns {@code NDList(tokens [n])}.
+ * That is all the block does: generation drives it from outside ({@code
+ * ai.spikegpt.generate.SpikeGptGenerator}, the text-generation translators).
  *
  * <p>{@link #namedParameters()} maps the original PyTorch names ({@code emb.weight}, {@code
  * blocks.3.att.time_decay}, ...) to this block's parameters.
@@ -184,11 +180,6 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.get(0);
-        if (isGenerationRequest(inputs)) {
-            long[] generated = new SpikeGptGenerator(SequenceModel.of(this, ps))
-                    .generate(tokens.getManager(), prompt(tokens), SamplingConfig.fromNDArray(inputs.get(1)), null);
-            return new NDList(tokens.getManager().create(generated));
-        }
         if (inputs.size() == 1) {
             return new NDList(forward(ps, tokens, null, training, null).logits());
         }
@@ -200,44 +191,15 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
     }
 
     /**
-     * Generates lazily, one {@code NDList(token [1])} per new token. Each list belongs to the
-     * reader, who closes it once read (as {@link ai.spikegpt.translator.StreamingTextGenerationTranslator}
-     * does): it is created in the prompt's manager, which lives as long as the whole prediction, so
-     * lists left open add up over a long generation. The generation's own arrays stay flat.
+     * Streams this block's output for DJL's {@code Predictor.streamingPredict}: one element, the
+     * whole {@code forward} output (the logits and, given a state, the next state). Generation
+     * streams its tokens on top of it, in {@link ai.spikegpt.translator.StreamingTextGenerationTranslator}:
+     * the block itself only maps tokens and a state to logits and a state.
      */
     @Override
     public Iterator<NDList> forwardStreamIter(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (!isGenerationRequest(inputs)) {
-            throw new IllegalArgumentException(
-                    "streaming generates text: give NDList(prompt [1, T], SamplingConfig.toNDArray(...))");
-        }
-        NDArray tokens = inputs.get(0);
-        NDManager manager = tokens.getManager();
-        SpikeGptGenerator.TokenIterator generated = new SpikeGptGenerator(SequenceModel.of(this, ps))
-                .iterator(manager, prompt(tokens), SamplingConfig.fromNDArray(inputs.get(1)));
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return generated.hasNext();
-            }
-
-            @Override
-            public NDList next() {
-                return new NDList(manager.create(new long[] {generated.next()}));
-            }
-        };
-    }
-
-    private static boolean isGenerationRequest(NDList inputs) {
-        return inputs.size() == 2 && SamplingConfig.isEncoded(inputs.get(1));
-    }
-
-    private static long[] prompt(NDArray tokens) {
-        if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != 1) {
-            throw new IllegalArgumentException("generation takes one prompt [1, T], got " + tokens.getShape());
-        }
-        return tokens.toType(DataType.INT64, false).toLongArray();
+        return List.of(forward(ps, inputs, training, params)).iterator();
     }
 
     @Override

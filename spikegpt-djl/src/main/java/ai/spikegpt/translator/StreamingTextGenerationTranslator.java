@@ -5,14 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslatorContext;
 import ai.spikegpt.generate.SamplingConfig;
+import ai.spikegpt.generate.SpikeGptGenerator;
 import ai.spikegpt.tokenizer.StreamingDecoder;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Streaming text generation, {@code String -> Iterator<String>}: with {@code
@@ -49,10 +53,15 @@ public class StreamingTextGenerationTranslator implements StreamingTranslator<St
     }
 
     @Override
-    public StreamOutput<Iterator<String>> processStreamOutput(TranslatorContext ctx, Stream<NDList> tokens) {
+    public StreamOutput<Iterator<String>> processStreamOutput(TranslatorContext ctx, Stream<NDList> outputs) {
+        // the block's stream is its one pass over the prompt; the tokens follow it lazily
+        Stream<Long> tokens = outputs.flatMap(prefill -> {
+            SpikeGptGenerator.TokenIterator generated = generation.generate(ctx, prefill);
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(generated, Spliterator.ORDERED), false)
+                    .onClose(generated::close);
+        });
         StreamingDecoder decoder = tokenizer.newDecoder();
-        Stream<String> pieces = Stream.concat(
-                        tokens.map(t -> decoder.add(readToken(t))), Stream.of(0).map(x -> decoder.flush()))
+        Stream<String> pieces = Stream.concat(tokens.map(decoder::add), Stream.of(0).map(x -> decoder.flush()))
                 .filter(s -> !s.isEmpty());
         return new StreamOutput<>() {
             private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
@@ -101,16 +110,6 @@ public class StreamingTextGenerationTranslator implements StreamingTranslator<St
                 return pieces.iterator();
             }
         };
-    }
-
-    /**
-     * Reads one streamed token and frees its array at once: the block creates it in the
-     * prediction's manager, which would otherwise keep every token of the stream until the end.
-     */
-    private static long readToken(NDList token) {
-        try (token) {
-            return token.head().toLongArray()[0];
-        }
     }
 
     @Override

@@ -2,17 +2,28 @@ package ai.spikegpt.translator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import ai.spikegpt.generate.SamplingConfig;
+import ai.spikegpt.generate.SequenceModel;
+import ai.spikegpt.generate.SpikeGptGenerator;
+import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.model.SpikeGptState;
 import ai.spikegpt.tokenizer.TextTokenizer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Text generation as a DJL translator, {@code String -> String}: the prompt is tokenized, the
- * model's block ({@link ai.spikegpt.model.SpikeGptModel}) generates with this translator's {@link
- * SamplingConfig}, and the new tokens are decoded. The output is the continuation, without the
- * prompt.
+ * Text generation as a DJL translator, {@code String -> String}: the prompt is tokenized and the
+ * model block ({@link SpikeGptModel}) reads it in its parallel form, from the empty state to the
+ * state after the prompt; then this translator's {@link SamplingConfig} drives the recurrent steps
+ * ({@link SpikeGptGenerator}) and the new tokens are decoded. The output is the continuation,
+ * without the prompt. The block only maps (tokens, state) to (logits, state): generation, and the
+ * sampling settings, stay out of it.
  */
 public class TextGenerationTranslator implements NoBatchifyTranslator<String, String> {
 
@@ -31,6 +42,7 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
         this.maxPromptTokens = maxPromptTokens;
     }
 
+    /** The prompt's tokens {@code [1, T]} and the empty state: the block's input. */
     @Override
     public NDList processInput(TranslatorContext ctx, String prompt) {
         if (prompt == null || prompt.isEmpty()) {
@@ -41,13 +53,43 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
             throw new IllegalArgumentException("the prompt has " + ids.length + " tokens, more than the limit of "
                     + maxPromptTokens + " (translator argument maxPromptTokens)");
         }
-        NDArray tokens = ctx.getNDManager().create(ids, new Shape(1, ids.length));
-        return new NDList(tokens, sampling.toNDArray(ctx.getNDManager()));
+        NDList input = new NDList(ctx.getNDManager().create(ids, new Shape(1, ids.length)));
+        input.addAll(SpikeGptState.zeros(ctx.getNDManager(), model(ctx).getConfig(), 1).toNDList());
+        return input;
     }
 
     @Override
-    public String processOutput(TranslatorContext ctx, NDList list) {
-        return tokenizer.decode(list.head().toLongArray());
+    public String processOutput(TranslatorContext ctx, NDList prefill) {
+        List<Long> generated = new ArrayList<>();
+        try (SpikeGptGenerator.TokenIterator tokens = generate(ctx, prefill)) {
+            tokens.forEachRemaining(generated::add);
+        }
+        return tokenizer.decode(generated.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /**
+     * Continues after the block's pass over the prompt: the tokens, one recurrent step each.
+     *
+     * @param ctx the translator context (its block is the language model)
+     * @param prefill the block's output for the prompt: logits {@code [1, T, V]} and the state
+     * @return the generated tokens, lazily
+     */
+    SpikeGptGenerator.TokenIterator generate(TranslatorContext ctx, NDList prefill) {
+        SpikeGptModel model = model(ctx);
+        NDArray logits = prefill.head();
+        NDArray last = logits.get(new NDIndex(":, -1"));
+        SpikeGptState state = SpikeGptState.fromNDList(prefill.subNDList(1), model.getConfig());
+        SequenceModel steps = SequenceModel.of(model, new ParameterStore(ctx.getNDManager(), false));
+        return new SpikeGptGenerator(steps).iterator(ctx.getNDManager(), state, last, sampling);
+    }
+
+    private static SpikeGptModel model(TranslatorContext ctx) {
+        Block block = ctx.getModel().getBlock();
+        if (!(block instanceof SpikeGptModel model)) {
+            throw new IllegalArgumentException("text generation needs a SpikeGPT language model, got "
+                    + (block == null ? "no block" : block.getClass().getSimpleName()));
+        }
+        return model;
     }
 
     /** @return the sampling configuration */

@@ -19,7 +19,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.tokenizer.CharTokenizer;
+import ai.spikegpt.translator.StreamingTextGenerationTranslator;
+import ai.spikegpt.translator.TextGenerationTranslator;
 import java.util.Arrays;
+import java.util.Iterator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +97,35 @@ class GeneratorTest {
                     NDManager m = NDManager.newBaseManager()) {
                 long[] viaPredictor = new SpikeGptGenerator(SequenceModel.of(predictor, config)).generate(m, prompt, greedy, null);
                 assertArrayEquals(direct, viaPredictor);
+            }
+        }
+    }
+
+    /**
+     * The translators drive the same generator after the block's pass over the prompt: the text of
+     * a seeded sampling through a {@code Predictor}, whole or streamed, is the generator's.
+     */
+    @Test
+    void theTranslatorsGenerateWhatTheGeneratorDoes() throws Exception {
+        StringBuilder alphabet = new StringBuilder();
+        for (char c = 'a'; c < 'a' + 49; c++) {
+            alphabet.append(c);
+        }
+        CharTokenizer tokenizer = CharTokenizer.fit(alphabet.toString());
+        SamplingConfig sampling = SamplingConfig.builder().optTemperature(0.9f).optMaxTokens(30).optSeed(3).build();
+        String prompt = "abcdefghijklm"; // longer than ctx_len: the block reads it in one parallel pass
+        try (Model djl = Model.newInstance("spikegpt")) {
+            SpikeGptModel model = model(djl.getNDManager());
+            djl.setBlock(model);
+            String direct = new SpikeGptGenerator(SequenceModel.of(model, new ParameterStore(djl.getNDManager(), false)))
+                    .generate(djl.getNDManager(), prompt, tokenizer, sampling, null);
+            try (Predictor<String, String> whole = djl.newPredictor(new TextGenerationTranslator(tokenizer, sampling, 100));
+                    Predictor<String, Iterator<String>> streamed =
+                            djl.newPredictor(new StreamingTextGenerationTranslator(tokenizer, sampling, 100))) {
+                assertEquals(direct, whole.predict(prompt));
+                StringBuilder pieces = new StringBuilder();
+                streamed.streamingPredict(prompt).getIterativeOutput().forEachRemaining(pieces::append);
+                assertEquals(direct, pieces.toString());
             }
         }
     }
