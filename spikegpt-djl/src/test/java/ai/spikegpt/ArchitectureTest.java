@@ -23,43 +23,61 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-    private static final JavaClasses LIBRARY = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("ai.spikegpt");
+    private static final JavaClasses LIBRARY =
+            new ClassFileImporter()
+                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("ai.spikegpt");
 
     @Test
     void packagesDependOnlyDownward() {
         layeredArchitecture()
                 .consideringOnlyDependenciesInLayers()
-                .layer("zoo").definedBy("ai.spikegpt.zoo..")
-                .layer("translator").definedBy("ai.spikegpt.translator..")
-                .layer("generate").definedBy("ai.spikegpt.generate..")
-                .layer("training").definedBy("ai.spikegpt.training..")
-                .layer("io").definedBy("ai.spikegpt.io..")
-                .layer("spikes").definedBy("ai.spikegpt.spikes..")
-                .layer("model").definedBy("ai.spikegpt.model..")
-                .layer("nn").definedBy("ai.spikegpt.nn..")
-                .layer("tokenizer").definedBy("ai.spikegpt.tokenizer..")
-                .layer("files").definedBy("ai.spikegpt.files..")
-                .whereLayer("zoo").mayNotBeAccessedByAnyLayer()
-                .whereLayer("translator").mayOnlyBeAccessedByLayers("zoo")
-                .whereLayer("generate").mayOnlyBeAccessedByLayers("translator", "zoo")
-                .whereLayer("training").mayNotBeAccessedByAnyLayer()
-                .whereLayer("io").mayOnlyBeAccessedByLayers("training", "translator", "zoo")
-                .whereLayer("spikes").mayOnlyBeAccessedByLayers("training")
+                .layer("zoo")
+                .definedBy("ai.spikegpt.zoo..")
+                .layer("translator")
+                .definedBy("ai.spikegpt.translator..")
+                .layer("generate")
+                .definedBy("ai.spikegpt.generate..")
+                .layer("training")
+                .definedBy("ai.spikegpt.training..")
+                .layer("io")
+                .definedBy("ai.spikegpt.io..")
+                .layer("spikes")
+                .definedBy("ai.spikegpt.spikes..")
+                .layer("model")
+                .definedBy("ai.spikegpt.model..")
+                .layer("nn")
+                .definedBy("ai.spikegpt.nn..")
+                .layer("tokenizer")
+                .definedBy("ai.spikegpt.tokenizer..")
+                .layer("files")
+                .definedBy("ai.spikegpt.files..")
+                .whereLayer("zoo")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("translator")
+                .mayOnlyBeAccessedByLayers("zoo")
+                .whereLayer("generate")
+                .mayOnlyBeAccessedByLayers("translator", "zoo")
+                .whereLayer("training")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("io")
+                .mayOnlyBeAccessedByLayers("training", "translator", "zoo")
+                .whereLayer("spikes")
+                .mayOnlyBeAccessedByLayers("training")
                 .whereLayer("model")
-                .mayOnlyBeAccessedByLayers("io", "spikes", "training", "generate", "translator", "zoo")
+                .mayOnlyBeAccessedByLayers(
+                        "io", "spikes", "training", "generate", "translator", "zoo")
                 .whereLayer("nn")
-                .mayOnlyBeAccessedByLayers("model", "io", "spikes", "training", "generate", "translator", "zoo")
+                .mayOnlyBeAccessedByLayers(
+                        "model", "io", "spikes", "training", "generate", "translator", "zoo")
                 .whereLayer("tokenizer")
-                .mayOnlyBeAccessedByLayers("model", "io", "spikes", "training", "generate", "translator", "zoo")
+                .mayOnlyBeAccessedByLayers(
+                        "model", "io", "spikes", "training", "generate", "translator", "zoo")
                 .check(LIBRARY);
     }
 
     @Test
     void noPackageCycles() {
-        slices().matching("ai.spikegpt.(*)..")
-                .should().beFreeOfCycles()
-                .check(LIBRARY);
+        slices().matching("ai.spikegpt.(*)..").should().beFreeOfCycles().check(LIBRARY);
     }
 }

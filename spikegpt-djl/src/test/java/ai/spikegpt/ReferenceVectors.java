@@ -8,7 +8,10 @@ import ai.spikegpt.model.SpikeGptConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** One folder of the reference's test vectors: {@code weights.safetensors} and {@code expected.safetensors}. */
+/**
+ * One folder of the reference's test vectors: {@code weights.safetensors} and {@code
+ * expected.safetensors}.
+ */
 public final class ReferenceVectors {
 
     public final String name;
@@ -34,22 +37,30 @@ public final class ReferenceVectors {
         return new ReferenceVectors(name);
     }
 
-    /** @return the weights file */
+    /**
+     * @return the weights file
+     */
     public Path weightsFile() {
         return dir.resolve("weights.safetensors");
     }
 
-    /** @param key an expected key @return whether it exists */
+    /**
+     * @param key an expected key @return whether it exists
+     */
     public boolean has(String key) {
         return expected.entries().containsKey(key);
     }
 
-    /** @param key an expected key @return its float values */
+    /**
+     * @param key an expected key @return its float values
+     */
     public float[] floats(String key) {
         return expected.floats(key);
     }
 
-    /** @param m a manager @param key an expected key @return its values as an array */
+    /**
+     * @param m a manager @param key an expected key @return its values as an array
+     */
     public NDArray array(NDManager m, String key) {
         String dtype = expected.entry(key).dtype();
         return dtype.startsWith("F") ? expected.floatArray(m, key) : expected.longArray(m, key);

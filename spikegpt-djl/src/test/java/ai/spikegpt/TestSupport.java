@@ -8,14 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locates the reference vectors and ../shared, and compares arrays with the reference's tolerances. */
+/**
+ * Locates the reference vectors and ../shared, and compares arrays with the reference's tolerances.
+ */
 public final class TestSupport {
 
     private TestSupport() {}
 
     /**
-     * Returns the shared folder (data sets, the reference implementation): the {@code spikegpt.shared}
-     * system property, the {@code SPIKEGPT_SHARED} environment variable, or {@code ../shared}.
+     * Returns the shared folder (data sets, the reference implementation): the {@code
+     * spikegpt.shared} system property, the {@code SPIKEGPT_SHARED} environment variable, or {@code
+     * ../shared}.
      *
      * @return the folder
      */
@@ -28,7 +31,8 @@ public final class TestSupport {
         assertTrue(
                 Files.isDirectory(dir.resolve("data")),
                 "the shared data sets are missing: set -Dspikegpt.shared=/path/to/shared (looked in "
-                        + dir.toAbsolutePath() + ")");
+                        + dir.toAbsolutePath()
+                        + ")");
         return dir;
     }
 
@@ -41,7 +45,11 @@ public final class TestSupport {
      */
     public static Path vectors() {
         try {
-            return Paths.get(TestSupport.class.getResource("/reference-vectors/summary.json").toURI()).getParent();
+            return Paths.get(
+                            TestSupport.class
+                                    .getResource("/reference-vectors/summary.json")
+                                    .toURI())
+                    .getParent();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -70,8 +78,19 @@ public final class TestSupport {
         int i = at;
         assertTrue(
                 worst <= atol,
-                () -> what + ": max |diff| = " + w + " > " + atol + " at " + i + " (expected " + expected[i]
-                        + ", got " + actual[i] + ")");
+                () ->
+                        what
+                                + ": max |diff| = "
+                                + w
+                                + " > "
+                                + atol
+                                + " at "
+                                + i
+                                + " (expected "
+                                + expected[i]
+                                + ", got "
+                                + actual[i]
+                                + ")");
     }
 
     /**
@@ -87,7 +106,8 @@ public final class TestSupport {
         for (float e : expected) {
             scale = Math.max(scale, Math.abs(e));
         }
-        assertClose(expected, actual, Math.max(rel * scale, 1e-30), what + " (scale " + scale + ")");
+        assertClose(
+                expected, actual, Math.max(rel * scale, 1e-30), what + " (scale " + scale + ")");
     }
 
     /**

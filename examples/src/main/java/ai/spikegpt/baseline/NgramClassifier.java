@@ -17,18 +17,18 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
  * A bag-of-n-grams sentiment classifier, the baseline a user would try first and a teacher that
- * errs on other sentences than a small SpikeGPT: logistic regression (LIBLINEAR through Tribuo)
- * on the binary {@link NgramFeatures} of a text, each scaled by its naive-Bayes log-count ratio
- * for two classes,
+ * errs on other sentences than a small SpikeGPT: logistic regression (LIBLINEAR through Tribuo) on
+ * the binary {@link NgramFeatures} of a text, each scaled by its naive-Bayes log-count ratio for
+ * two classes,
  *
  * <pre>
  *   r_f = log((p_f / |p|_1) / (q_f / |q|_1)),   p_f = 1 + #positive texts with f,  q_f = 1 + #negative texts with f
  * </pre>
  *
- * NBSVM's features (Wang and Manning 2012, "Baselines and Bigrams"). With more than two classes
- * the features stay binary. A {@link SentimentLexicon} adds two features, the text's positive and
- * negative valence sums, which carry the sentiment of words the training texts lack. LIBLINEAR's L2-regularised logistic regression is deterministic: no
- * seed.
+ * NBSVM's features (Wang and Manning 2012, "Baselines and Bigrams"). With more than two classes the
+ * features stay binary. A {@link SentimentLexicon} adds two features, the text's positive and
+ * negative valence sums, which carry the sentiment of words the training texts lack. LIBLINEAR's
+ * L2-regularised logistic regression is deterministic: no seed.
  *
  * <pre>{@code
  * NgramClassifier sentiment = NgramClassifier.fit(texts, labels, List.of("negative", "positive"), 1e-3, null);
@@ -44,7 +44,10 @@ public final class NgramClassifier {
     private final List<String> classes;
     private final SentimentLexicon lexicon;
 
-    private NgramClassifier(Model<Label> model, Map<String, Double> scale, List<String> classes,
+    private NgramClassifier(
+            Model<Label> model,
+            Map<String, Double> scale,
+            List<String> classes,
             SentimentLexicon lexicon) {
         this.model = model;
         this.scale = scale;
@@ -64,7 +67,11 @@ public final class NgramClassifier {
      * @return the fitted classifier
      */
     public static NgramClassifier fit(
-            List<String> texts, int[] labels, List<String> classes, double l2, SentimentLexicon lexicon) {
+            List<String> texts,
+            int[] labels,
+            List<String> classes,
+            double l2,
+            SentimentLexicon lexicon) {
         if (texts.size() != labels.length || texts.isEmpty()) {
             throw new IllegalArgumentException("give one label per text, and at least one text");
         }
@@ -72,16 +79,22 @@ public final class NgramClassifier {
             throw new IllegalArgumentException("the L2 penalty must be > 0, got " + l2);
         }
         List<Set<String>> features = texts.stream().map(NgramFeatures::of).toList();
-        Map<String, Double> scale = classes.size() == 2 ? naiveBayesRatios(features, labels) : Map.of();
+        Map<String, Double> scale =
+                classes.size() == 2 ? naiveBayesRatios(features, labels) : Map.of();
         MutableDataset<Label> data =
-                new MutableDataset<>(new SimpleDataSourceProvenance("training texts", LABELS), LABELS);
+                new MutableDataset<>(
+                        new SimpleDataSourceProvenance("training texts", LABELS), LABELS);
         for (int i = 0; i < texts.size(); i++) {
             data.add(example(new Label(classes.get(labels[i])), texts.get(i), scale, lexicon));
         }
         // LIBLINEAR minimises C * sum(loss) + |w|^2 / 2, the same optimum as mean(loss) + l2 |w|^2
         double c = 1 / (2 * l2 * texts.size());
-        LibLinearClassificationTrainer trainer = new LibLinearClassificationTrainer(
-                new LinearClassificationType(LinearClassificationType.LinearType.L2R_LR), c, 1000, 1e-4);
+        LibLinearClassificationTrainer trainer =
+                new LibLinearClassificationTrainer(
+                        new LinearClassificationType(LinearClassificationType.LinearType.L2R_LR),
+                        c,
+                        1000,
+                        1e-4);
         return new NgramClassifier(trainer.train(data), scale, classes, lexicon);
     }
 
@@ -101,7 +114,9 @@ public final class NgramClassifier {
         return out;
     }
 
-    /** @return the class names */
+    /**
+     * @return the class names
+     */
     public List<String> classes() {
         return classes;
     }
@@ -114,7 +129,8 @@ public final class NgramClassifier {
             Label label, String text, Map<String, Double> scale, SentimentLexicon lexicon) {
         Set<String> features = NgramFeatures.of(text);
         int n = features.size();
-        String[] names = Arrays.copyOf(features.toArray(String[]::new), lexicon == null ? n : n + 2);
+        String[] names =
+                Arrays.copyOf(features.toArray(String[]::new), lexicon == null ? n : n + 2);
         double[] values = new double[names.length];
         for (int i = 0; i < n; i++) {
             values[i] = scale.isEmpty() ? 1.0 : scale.getOrDefault(names[i], 0.0);
@@ -129,7 +145,10 @@ public final class NgramClassifier {
         return new ArrayExample<>(label, names, values);
     }
 
-    /** Each feature's log-count ratio between the second class and the first, with add-one smoothing. */
+    /**
+     * Each feature's log-count ratio between the second class and the first, with add-one
+     * smoothing.
+     */
     private static Map<String, Double> naiveBayesRatios(List<Set<String>> features, int[] labels) {
         Map<String, long[]> counts = new HashMap<>();
         long[] totals = {0, 0};
@@ -143,8 +162,12 @@ public final class NgramClassifier {
             totals[1] += c[1] + 1;
         }
         Map<String, Double> ratios = new HashMap<>();
-        counts.forEach((f, c) ->
-                ratios.put(f, Math.log((c[1] + 1.0) / totals[1]) - Math.log((c[0] + 1.0) / totals[0])));
+        counts.forEach(
+                (f, c) ->
+                        ratios.put(
+                                f,
+                                Math.log((c[1] + 1.0) / totals[1])
+                                        - Math.log((c[0] + 1.0) / totals[0])));
         return ratios;
     }
 }

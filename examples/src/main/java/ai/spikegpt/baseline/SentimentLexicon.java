@@ -10,18 +10,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A sentiment lexicon, word to valence, in VADER's format ({@code word<TAB>mean valence<TAB>...}, valence
- * -4 to +4; Hutto and Gilbert 2014, "VADER: A Parsimonious Rule-based Model for Sentiment Analysis of
- * Social Media Text"). It carries what SST's 6,920 sentences do not: the valence of words that film
- * critics rarely write ("refund", "delicious", "flimsy").
+ * A sentiment lexicon, word to valence, in VADER's format ({@code word<TAB>mean valence<TAB>...},
+ * valence -4 to +4; Hutto and Gilbert 2014, "VADER: A Parsimonious Rule-based Model for Sentiment
+ * Analysis of Social Media Text"). It carries what SST's 6,920 sentences do not: the valence of
+ * words that film critics rarely write ("refund", "delicious", "flimsy").
  *
  * <p>A text's score sums the valences of its words, a word after a negation within three words
  * ("not", "n't", "never", ...) counting {@code -0.74} times its valence, as VADER does.
  */
 public final class SentimentLexicon {
 
-    private static final Set<String> NEGATIONS = Set.of("not", "n't", "no", "never", "nothing", "none", "neither",
-            "nor", "nobody", "nowhere", "without", "hardly", "cannot", "dont", "didnt", "isnt", "wasnt", "doesnt");
+    private static final Set<String> NEGATIONS =
+            Set.of(
+                    "not", "n't", "no", "never", "nothing", "none", "neither", "nor", "nobody",
+                    "nowhere", "without", "hardly", "cannot", "dont", "didnt", "isnt", "wasnt",
+                    "doesnt");
+
     /** The largest valence a word can have. */
     public static final double STRONGEST = 4;
 
@@ -52,7 +56,13 @@ public final class SentimentLexicon {
             try {
                 valence.put(fields[0].toLowerCase(Locale.ROOT), Double.parseDouble(fields[1]));
             } catch (RuntimeException e) {
-                throw new IOException(file + ":" + (i + 1) + ": expected WORD<TAB>VALENCE, found '" + lines[i] + "'");
+                throw new IOException(
+                        file
+                                + ":"
+                                + (i + 1)
+                                + ": expected WORD<TAB>VALENCE, found '"
+                                + lines[i]
+                                + "'");
             }
         }
         return new SentimentLexicon(valence);
@@ -80,7 +90,9 @@ public final class SentimentLexicon {
         return new double[] {positive, negative};
     }
 
-    /** @return every word with its valence */
+    /**
+     * @return every word with its valence
+     */
     public Map<String, Double> entries() {
         return valence;
     }

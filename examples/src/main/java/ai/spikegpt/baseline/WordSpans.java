@@ -15,8 +15,8 @@ public final class WordSpans {
     private WordSpans() {}
 
     /**
-     * Cuts {@code perText} spans from each text of at least four words: a length from 2 to one
-     * word less than the text, then a start, both uniform.
+     * Cuts {@code perText} spans from each text of at least four words: a length from 2 to one word
+     * less than the text, then a start, both uniform.
      *
      * @param texts the texts
      * @param perText spans per text

@@ -45,18 +45,19 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code spikegpt bench}: training and generation throughput and peak memory on the reference
- * configurations, optionally beside the reference implementation's {@code bench_ref.py}, as a
- * table with ratios.
+ * configurations, optionally beside the reference implementation's {@code bench_ref.py}, as a table
+ * with ratios.
  *
  * <p>It measures what {@code bench_ref.py} measures, the same way: a training step is forward,
- * cross-entropy with L2Wrap, backward (as the LM trainer runs it: {@link TrainingStep}), global-norm clipping (1.0) and Adam (lr 6e-4, betas 0.9 /
- * 0.99, eps 4e-9) on random tokens with dropout 0.03, through DJL's {@code Trainer}; generation is
- * greedy, batch 1, one token per step with the carried state. Each (configuration, mode) runs in its
- * own JVM so that the peak RSS is its own; each figure is the median of the timed runs after the
- * warm-up runs, and a run during which other processes used more than 0.25 cores is repeated.
- * With {@code --reference}, DJL and reference processes alternate for {@code --rounds} rounds, so
- * that drifting machine load affects both alike, and both run in the same environment (by
- * default the reference's own tuning: {@code OMP_WAIT_POLICY=PASSIVE} and glibc malloc knobs).
+ * cross-entropy with L2Wrap, backward (as the LM trainer runs it: {@link TrainingStep}),
+ * global-norm clipping (1.0) and Adam (lr 6e-4, betas 0.9 / 0.99, eps 4e-9) on random tokens with
+ * dropout 0.03, through DJL's {@code Trainer}; generation is greedy, batch 1, one token per step
+ * with the carried state. Each (configuration, mode) runs in its own JVM so that the peak RSS is
+ * its own; each figure is the median of the timed runs after the warm-up runs, and a run during
+ * which other processes used more than 0.25 cores is repeated. With {@code --reference}, DJL and
+ * reference processes alternate for {@code --rounds} rounds, so that drifting machine load affects
+ * both alike, and both run in the same environment (by default the reference's own tuning: {@code
+ * OMP_WAIT_POLICY=PASSIVE} and glibc malloc knobs).
  */
 @Command(
         name = "bench",
@@ -87,28 +88,49 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mode", description = "train or rnn (default: both)")
     String mode;
 
-    @Option(names = "--runs", defaultValue = "3", description = "timed runs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--runs",
+            defaultValue = "3",
+            description = "timed runs (default: ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "warm-up runs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            defaultValue = "2",
+            description = "warm-up runs (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--threads", defaultValue = "2", description = "native threads (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--threads",
+            defaultValue = "2",
+            description = "native threads (default: ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--reference", description = "also run ../shared/reference/bench_ref.py and print ratios")
+    @Option(
+            names = "--reference",
+            description = "also run ../shared/reference/bench_ref.py and print ratios")
     boolean reference;
 
-    @Option(names = "--shared", description = "the shared folder (default: ../shared or $SPIKEGPT_SHARED)")
+    @Option(
+            names = "--shared",
+            description = "the shared folder (default: ../shared or $SPIKEGPT_SHARED)")
     Path shared;
 
-    @Option(names = "--no-env-tuning", description = "do not set OMP_WAIT_POLICY=PASSIVE and the malloc knobs")
+    @Option(
+            names = "--no-env-tuning",
+            description = "do not set OMP_WAIT_POLICY=PASSIVE and the malloc knobs")
     boolean noEnvTuning;
 
-    @Option(names = "--env", description = "an extra environment setting for both implementations, KEY=VALUE (repeatable)")
+    @Option(
+            names = "--env",
+            description =
+                    "an extra environment setting for both implementations, KEY=VALUE (repeatable)")
     List<String> extraEnv = new ArrayList<>();
 
-    @Option(names = "--rounds", defaultValue = "2", description = "alternating rounds per measurement (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description = "alternating rounds per measurement (default: ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--json", description = "also write all results to this JSON file")
@@ -121,7 +143,10 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             overwrite.refuseExisting("--json", json);
         }
-        List<String> names = only == null ? new ArrayList<>(CONFIGS.keySet()) : List.of(only.toUpperCase(Locale.ROOT));
+        List<String> names =
+                only == null
+                        ? new ArrayList<>(CONFIGS.keySet())
+                        : List.of(only.toUpperCase(Locale.ROOT));
         List<String> modes = mode == null ? List.of("train", "rnn") : List.of(mode);
         for (String n : names) {
             if (!CONFIGS.containsKey(n)) {
@@ -144,7 +169,8 @@ final class BenchCommand implements Callable<Integer> {
                     System.err.printf("config %s, %s, round %d/%d: DJL ...%n", n, m, round, rounds);
                     mine.add(runWorker(n, m));
                     if (script != null) {
-                        System.err.printf("config %s, %s, round %d/%d: reference ...%n", n, m, round, rounds);
+                        System.err.printf(
+                                "config %s, %s, round %d/%d: reference ...%n", n, m, round, rounds);
                         theirs.add(runReference(script, n, m));
                     }
                 }
@@ -164,23 +190,44 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private JsonObject runWorker(String name, String workerMode) throws IOException, InterruptedException {
+    private JsonObject runWorker(String name, String workerMode)
+            throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        // a heap that never shrinks: the segmented backward keeps its saved values in Java arrays, and a
+        // a heap that never shrinks: the segmented backward keeps its saved values in Java arrays,
+        // and a
         // heap that shrinks and regrows every step faults its pages in again (seconds a step on B)
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx6g", "-XX:MaxHeapFreeRatio=100", "-cp",
-                System.getProperty("java.class.path")));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                java,
+                                "-Xmx6g",
+                                "-XX:MaxHeapFreeRatio=100",
+                                "-cp",
+                                System.getProperty("java.class.path")));
         cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
         cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
-        cmd.addAll(List.of(SpikeGptCli.class.getName(), "bench-worker", "--only", name, "--mode", workerMode,
-                "--runs", Integer.toString(runs), "--warmup", Integer.toString(warmup)));
+        cmd.addAll(
+                List.of(
+                        SpikeGptCli.class.getName(),
+                        "bench-worker",
+                        "--only",
+                        name,
+                        "--mode",
+                        workerMode,
+                        "--runs",
+                        Integer.toString(runs),
+                        "--warmup",
+                        Integer.toString(warmup)));
         // the MKL shim speeds up training's large matrix products but slows batch-1 generation
         return runForResult(cmd, "DJL worker", "rnn".equals(workerMode));
     }
 
     private static final String MKL_SHIM = "mkl_any_vendor";
 
-    /** Whether the launcher preloaded the MKL vendor shim (examples/src/main/native/mkl_any_vendor.c). */
+    /**
+     * Whether the launcher preloaded the MKL vendor shim
+     * (examples/src/main/native/mkl_any_vendor.c).
+     */
     static boolean mklShim() {
         return System.getenv().getOrDefault("LD_PRELOAD", "").contains(MKL_SHIM);
     }
@@ -190,8 +237,15 @@ final class BenchCommand implements Callable<Integer> {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         if (withoutShim) {
             // the reference has no MKL, generation is faster without the shim
-            String kept = String.join(":", Arrays.stream(pb.environment().getOrDefault("LD_PRELOAD", "").split(":"))
-                    .filter(x -> !x.isEmpty() && !x.contains(MKL_SHIM)).toList());
+            String kept =
+                    String.join(
+                            ":",
+                            Arrays.stream(
+                                            pb.environment()
+                                                    .getOrDefault("LD_PRELOAD", "")
+                                                    .split(":"))
+                                    .filter(x -> !x.isEmpty() && !x.contains(MKL_SHIM))
+                                    .toList());
             if (kept.isEmpty()) {
                 pb.environment().remove("LD_PRELOAD");
             } else {
@@ -210,7 +264,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         Process p = pb.start();
         JsonObject result = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.startsWith("RESULT ")) {
@@ -220,27 +276,47 @@ final class BenchCommand implements Callable<Integer> {
         }
         int rc = p.waitFor();
         if (rc != 0 || result == null) {
-            throw new IllegalStateException(what + " failed (exit " + rc + "): " + String.join(" ", cmd));
+            throw new IllegalStateException(
+                    what + " failed (exit " + rc + "): " + String.join(" ", cmd));
         }
         return result;
     }
 
     private Path referenceScript() {
-        Path dir = shared != null ? shared : Paths.get(System.getenv().getOrDefault("SPIKEGPT_SHARED", "../shared"));
+        Path dir =
+                shared != null
+                        ? shared
+                        : Paths.get(System.getenv().getOrDefault("SPIKEGPT_SHARED", "../shared"));
         Path script = dir.resolve("reference/bench_ref.py");
         if (!Files.isRegularFile(script)) {
-            throw new IllegalArgumentException("no reference benchmark at " + script + ": pass --shared DIR");
+            throw new IllegalArgumentException(
+                    "no reference benchmark at " + script + ": pass --shared DIR");
         }
         if (!Files.isExecutable(Paths.get("/usr/bin/python3"))) {
-            throw new IllegalStateException("--reference needs /usr/bin/python3 with Debian's python3-torch");
+            throw new IllegalStateException(
+                    "--reference needs /usr/bin/python3 with Debian's python3-torch");
         }
         return script;
     }
 
-    private JsonObject runReference(Path script, String name, String workerMode) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--worker", "--only", name,
-                "--mode", workerMode, "--threads", Integer.toString(threads), "--runs", Integer.toString(runs),
-                "--warmup", Integer.toString(warmup)));
+    private JsonObject runReference(Path script, String name, String workerMode)
+            throws IOException, InterruptedException {
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "/usr/bin/python3",
+                                script.toString(),
+                                "--worker",
+                                "--only",
+                                name,
+                                "--mode",
+                                workerMode,
+                                "--threads",
+                                Integer.toString(threads),
+                                "--runs",
+                                Integer.toString(runs),
+                                "--warmup",
+                                Integer.toString(warmup)));
         return runForResult(cmd, "bench_ref.py", true);
     }
 
@@ -252,7 +328,10 @@ final class BenchCommand implements Callable<Integer> {
         String mode = first.get("mode").getAsString();
         String key = first.has("run_s") ? "run_s" : "step_s";
         int[] config = CONFIGS.get(first.get("config").getAsString());
-        double unit = "train".equals(mode) ? config[4] * config[3] : first.get("gen_tokens").getAsDouble();
+        double unit =
+                "train".equals(mode)
+                        ? config[4] * config[3]
+                        : first.get("gen_tokens").getAsDouble();
         List<Double> times = new ArrayList<>();
         double rss = 0;
         for (JsonObject r : results) {
@@ -269,29 +348,48 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void printTable(List<JsonObject> ours, List<JsonObject> ref) {
         System.out.println();
-        System.out.println("| config | params | mode | DJL tok/s | reference tok/s | DJL / reference | DJL peak RSS | reference peak RSS |");
+        System.out.println(
+                "| config | params | mode | DJL tok/s | reference tok/s | DJL / reference | DJL peak RSS | reference peak RSS |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (JsonObject o : ours) {
             String cfg = o.get("config").getAsString();
             String m = o.get("mode").getAsString();
-            JsonObject r = ref.stream()
-                    .filter(x -> x.get("config").getAsString().equals(cfg) && x.get("mode").getAsString().equals(m))
-                    .findFirst()
-                    .orElse(null);
+            JsonObject r =
+                    ref.stream()
+                            .filter(
+                                    x ->
+                                            x.get("config").getAsString().equals(cfg)
+                                                    && x.get("mode").getAsString().equals(m))
+                            .findFirst()
+                            .orElse(null);
             double tok = o.get("tokens_per_s").getAsDouble();
-            String refTok = r == null ? "-" : String.format("%.1f", r.get("tokens_per_s").getAsDouble());
-            String ratio = r == null ? "-" : String.format("%.2fx", tok / r.get("tokens_per_s").getAsDouble());
-            String refRss = r == null ? "-" : String.format("%.0f MB", r.get("peak_rss_mb").getAsDouble());
-            System.out.printf("| %s | %.2f M | %s | %.1f | %s | %s | %.0f MB | %s |%n",
-                    describe(cfg), o.get("params").getAsLong() / 1e6, m, tok, refTok, ratio,
-                    o.get("peak_rss_mb").getAsDouble(), refRss);
+            String refTok =
+                    r == null ? "-" : String.format("%.1f", r.get("tokens_per_s").getAsDouble());
+            String ratio =
+                    r == null
+                            ? "-"
+                            : String.format("%.2fx", tok / r.get("tokens_per_s").getAsDouble());
+            String refRss =
+                    r == null ? "-" : String.format("%.0f MB", r.get("peak_rss_mb").getAsDouble());
+            System.out.printf(
+                    "| %s | %.2f M | %s | %.1f | %s | %s | %.0f MB | %s |%n",
+                    describe(cfg),
+                    o.get("params").getAsLong() / 1e6,
+                    m,
+                    tok,
+                    refTok,
+                    ratio,
+                    o.get("peak_rss_mb").getAsDouble(),
+                    refRss);
         }
         System.out.println();
-        System.out.println("train: tokens/s of forward + L2Wrap CE + backward + clip + Adam (B x ctx tokens a step);"
-                + " rnn: greedy batch-1 generation. Median of the timed runs.");
-        System.out.println(mklShim()
-                ? "DJL's MKL ran with its vendor check answered for training (AVX-512 kernels on this AMD CPU; SPIKEGPT_MKL_VENDOR_CHECK=keep turns it off), as shipped for generation."
-                : "DJL's MKL ran as shipped (on AMD CPUs: AVX2 kernels; the ./spikegpt launcher enables AVX-512 ones).");
+        System.out.println(
+                "train: tokens/s of forward + L2Wrap CE + backward + clip + Adam (B x ctx tokens a step);"
+                        + " rnn: greedy batch-1 generation. Median of the timed runs.");
+        System.out.println(
+                mklShim()
+                        ? "DJL's MKL ran with its vendor check answered for training (AVX-512 kernels on this AMD CPU; SPIKEGPT_MKL_VENDOR_CHECK=keep turns it off), as shipped for generation."
+                        : "DJL's MKL ran as shipped (on AMD CPUs: AVX2 kernels; the ./spikegpt launcher enables AVX-512 ones).");
     }
 
     private static String describe(String name) {
@@ -351,18 +449,30 @@ final class BenchCommand implements Callable<Integer> {
                     result.addProperty("gen_tokens", c[5]);
                     result.addProperty("tokens_per_s", c[5] / median(times));
                 }
-                long params = block.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+                long params =
+                        block.getParameters().values().stream()
+                                .mapToLong(p -> p.getArray().size())
+                                .sum();
                 result.addProperty("params", params);
             }
             result.add("run_s", new Gson().toJsonTree(times));
             result.add("rejected_runs_foreign_cores", new Gson().toJsonTree(rejected));
             result.addProperty("peak_rss_mb", Meter.peakRssMb());
-            result.addProperty("threads", Engine.getInstance().getEngineName() + " " + System.getProperty("ai.djl.pytorch.num_threads"));
+            result.addProperty(
+                    "threads",
+                    Engine.getInstance().getEngineName()
+                            + " "
+                            + System.getProperty("ai.djl.pytorch.num_threads"));
             System.out.println("RESULT " + result);
             return 0;
         }
 
-        private void trainRuns(Model model, SpikeGptConfig config, int batch, List<Double> times, List<Double> rejected,
+        private void trainRuns(
+                Model model,
+                SpikeGptConfig config,
+                int batch,
+                List<Double> times,
+                List<Double> rejected,
                 JsonObject result) {
             GradientClipping clipping = new GradientClipping(1f);
             DefaultTrainingConfig tc =
@@ -375,11 +485,25 @@ final class BenchCommand implements Callable<Integer> {
                 NDManager manager = trainer.getManager();
                 for (int it = 0; times.size() < runs && it < runs + warmup + maxRetries; it++) {
                     try (NDManager step = manager.newSubManager()) {
-                        NDArray x = step.randomInteger(0, config.getVocabSize(), new Shape(batch, ctx + 1), DataType.INT64);
+                        NDArray x =
+                                step.randomInteger(
+                                        0,
+                                        config.getVocabSize(),
+                                        new Shape(batch, ctx + 1),
+                                        DataType.INT64);
                         NDArray data = x.get(new NDIndex(":, :-1"));
                         NDArray labels = x.get(new NDIndex(":, 1:"));
                         Meter meter = new Meter();
-                        try (Batch b = new Batch(step, new NDList(data), new NDList(labels), 1, null, null, 0, 1)) {
+                        try (Batch b =
+                                new Batch(
+                                        step,
+                                        new NDList(data),
+                                        new NDList(labels),
+                                        1,
+                                        null,
+                                        null,
+                                        0,
+                                        1)) {
                             TrainingStep.trainBatch(trainer, b);
                             trainer.step();
                         }
@@ -391,7 +515,12 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
 
-        private void rnnRuns(Model model, SpikeGptModel block, int tokens, List<Double> times, List<Double> rejected) {
+        private void rnnRuns(
+                Model model,
+                SpikeGptModel block,
+                int tokens,
+                List<Double> times,
+                List<Double> rejected) {
             NDManager manager = model.getNDManager();
             ParameterStore ps = new ParameterStore(manager, false);
             for (int it = 0; times.size() < runs && it < runs + warmup + maxRetries; it++) {
@@ -431,7 +560,8 @@ final class BenchCommand implements Callable<Integer> {
 
         static double median(List<Double> values) {
             if (values.isEmpty()) {
-                throw new IllegalStateException("every run was disturbed by other processes: retry on a quieter machine");
+                throw new IllegalStateException(
+                        "every run was disturbed by other processes: retry on a quieter machine");
             }
             List<Double> sorted = new ArrayList<>(values);
             Collections.sort(sorted);

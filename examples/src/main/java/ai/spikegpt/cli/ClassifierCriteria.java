@@ -6,8 +6,8 @@ import ai.spikegpt.translator.SpikeGptTranslatorFactory;
 import java.nio.file.Path;
 
 /**
- * The DJL criteria the classification commands load a model directory with. The translator
- * factory is named here because DJL picks the factory before it reads the directory's {@code
+ * The DJL criteria the classification commands load a model directory with. The translator factory
+ * is named here because DJL picks the factory before it reads the directory's {@code
  * serving.properties}, and its default for {@code String -> Classifications} is an image
  * classifier's.
  */

@@ -4,9 +4,9 @@ import ai.djl.training.util.ProgressBar;
 import ai.djl.util.Progress;
 
 /**
- * DJL's progress bar for the evaluation commands, on a terminal only: the bar writes to stdout,
- * and output redirected to a file or a pipe ({@code eval-classifier ... | tee test.txt}) should be
- * the results alone.
+ * DJL's progress bar for the evaluation commands, on a terminal only: the bar writes to stdout, and
+ * output redirected to a file or a pipe ({@code eval-classifier ... | tee test.txt}) should be the
+ * results alone.
  */
 final class ConsoleProgress {
 

@@ -10,14 +10,14 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The command line's one error path. A user error (bad text, bad option, unreadable or damaged file,
- * a diverged training run) prints one line, {@code error: what was wrong and what to do}, and exits
- * with status 2; anything else is a bug and prints one line too, asking for {@code --verbose}, and
- * exits with status 1. The stack trace is printed only with {@code --verbose}.
+ * The command line's one error path. A user error (bad text, bad option, unreadable or damaged
+ * file, a diverged training run) prints one line, {@code error: what was wrong and what to do}, and
+ * exits with status 2; anything else is a bug and prints one line too, asking for {@code
+ * --verbose}, and exits with status 1. The stack trace is printed only with {@code --verbose}.
  *
- * <p>Libraries wrap the user's mistake on its way up (DJL's {@code Predictor} turns the translator's
- * {@code IllegalArgumentException} into a {@code TranslateException}), so the message shown is that
- * of the first user error in the cause chain: the one that says what was wrong.
+ * <p>Libraries wrap the user's mistake on its way up (DJL's {@code Predictor} turns the
+ * translator's {@code IllegalArgumentException} into a {@code TranslateException}), so the message
+ * shown is that of the first user error in the cause chain: the one that says what was wrong.
  */
 final class ErrorReport implements IExecutionExceptionHandler {
 
@@ -25,7 +25,8 @@ final class ErrorReport implements IExecutionExceptionHandler {
     static final int INTERNAL_ERROR = 1;
 
     @Override
-    public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
+    public int handleExecutionException(
+            Exception e, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         if (parseResult.originalArgs().contains("--verbose")) {
             e.printStackTrace(err);
@@ -36,7 +37,10 @@ final class ErrorReport implements IExecutionExceptionHandler {
             err.flush();
             return USER_ERROR;
         }
-        err.println("error: " + e + " (an internal error: run again with --verbose for the stack trace, and report it)");
+        err.println(
+                "error: "
+                        + e
+                        + " (an internal error: run again with --verbose for the stack trace, and report it)");
         err.flush();
         return INTERNAL_ERROR;
     }

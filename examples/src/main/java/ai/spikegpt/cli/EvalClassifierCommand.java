@@ -19,16 +19,26 @@ import picocli.CommandLine.Option;
 @Command(
         name = "eval-classifier",
         mixinStandardHelpOptions = true,
-        description = "Score a classifier on a LABEL<TAB or space>TEXT file: accuracy, per-class precision/recall/F1, confusion matrix.")
+        description =
+                "Score a classifier on a LABEL<TAB or space>TEXT file: accuracy, per-class precision/recall/F1, confusion matrix.")
 final class EvalClassifierCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "a classifier's model directory or zoo artifact")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "a classifier's model directory or zoo artifact")
     String model;
 
-    @Option(names = "--data", required = true, description = "labelled examples; labels are class names or indices")
+    @Option(
+            names = "--data",
+            required = true,
+            description = "labelled examples; labels are class names or indices")
     Path data;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "texts per forward pass (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "32",
+            description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Override
@@ -42,22 +52,30 @@ final class EvalClassifierCommand implements Callable<Integer> {
             try {
                 actual[i] = LabeledTextDataset.labelIndex(examples.get(i).label(), labels);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(data + ":" + examples.get(i).line() + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        data + ":" + examples.get(i).line() + ": " + e.getMessage(), e);
             }
         }
         ConfusionMatrix matrix = new ConfusionMatrix(labels);
         try (ZooModel<String, Classifications> zooModel = ClassifierCriteria.of(dir).loadModel();
                 Predictor<String, Classifications> predictor = zooModel.newPredictor()) {
             // texts of similar length share a batch: less padding
-            List<Integer> order = IntStream.range(0, examples.size()).boxed()
-                    .sorted(Comparator.comparingInt(i -> examples.get(i).text().length())).toList();
+            List<Integer> order =
+                    IntStream.range(0, examples.size())
+                            .boxed()
+                            .sorted(Comparator.comparingInt(i -> examples.get(i).text().length()))
+                            .toList();
             Progress bar = ConsoleProgress.of("Classifying", examples.size());
             bar.start(0);
             for (int from = 0; from < order.size(); from += batchSize) {
                 List<Integer> batch = order.subList(from, Math.min(order.size(), from + batchSize));
-                List<Classifications> results = predictor.batchPredict(batch.stream().map(i -> examples.get(i).text()).toList());
+                List<Classifications> results =
+                        predictor.batchPredict(
+                                batch.stream().map(i -> examples.get(i).text()).toList());
                 for (int j = 0; j < batch.size(); j++) {
-                    matrix.add(actual[batch.get(j)], labels.indexOf(results.get(j).best().getClassName()));
+                    matrix.add(
+                            actual[batch.get(j)],
+                            labels.indexOf(results.get(j).best().getClassName()));
                 }
                 bar.update(from + batch.size());
             }

@@ -19,23 +19,32 @@ import picocli.CommandLine.Option;
 @Command(
         name = "eval-lm",
         mixinStandardHelpOptions = true,
-        description = "Evaluate a language model on the validation part (last 10%%) of a text file.")
+        description =
+                "Evaluate a language model on the validation part (last 10%%) of a text file.")
 final class EvalLmCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "a model directory or zoo artifact")
     String model;
 
-    @Option(names = "--corpus", required = true, arity = "1..*",
+    @Option(
+            names = "--corpus",
+            required = true,
+            arity = "1..*",
             description = "UTF-8 text files or directories of .txt files, as given to train-lm")
     List<Path> corpus;
 
-    @Option(names = "--all", description = "evaluate the whole text instead of the last 10%% of each source")
+    @Option(
+            names = "--all",
+            description = "evaluate the whole text instead of the last 10%% of each source")
     boolean all;
 
     @Option(names = "--window", description = "evaluation window (default: the model's ctx_len)")
     int window;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "windows per forward pass (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "16",
+            description = "windows per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Override
@@ -47,20 +56,37 @@ final class EvalLmCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
                 TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
             SpikeGptModel lm = ModelDirectory.loadLanguageModel(dir, manager);
-            int[] tokens = TextCorpus.encode(all ? text.train() + text.validation() : text.validation(), tokenizer);
-            TokenWindowDataset data = TokenWindowDataset.builder()
-                    .setTokens(tokens)
-                    .setWindow(window > 0 ? window : lm.getConfig().getContextLength())
-                    .optMode(TokenWindowDataset.Mode.CONTIGUOUS)
-                    .setSampling(batchSize, false)
-                    .build();
-            LanguageModelEvaluation.Result r = LanguageModelEvaluation.evaluate(
-                    lm, new ParameterStore(manager, false), data, tokenizer, batchSize, 0, ConsoleProgress.of("Evaluating", 0));
-            System.out.printf(Locale.ROOT,
+            int[] tokens =
+                    TextCorpus.encode(
+                            all ? text.train() + text.validation() : text.validation(), tokenizer);
+            TokenWindowDataset data =
+                    TokenWindowDataset.builder()
+                            .setTokens(tokens)
+                            .setWindow(window > 0 ? window : lm.getConfig().getContextLength())
+                            .optMode(TokenWindowDataset.Mode.CONTIGUOUS)
+                            .setSampling(batchSize, false)
+                            .build();
+            LanguageModelEvaluation.Result r =
+                    LanguageModelEvaluation.evaluate(
+                            lm,
+                            new ParameterStore(manager, false),
+                            data,
+                            tokenizer,
+                            batchSize,
+                            0,
+                            ConsoleProgress.of("Evaluating", 0));
+            System.out.printf(
+                    Locale.ROOT,
                     "%s on %s (%s): %,d tokens, %,d characters%n  bits per character %.4f%n  perplexity %.4f (per token)%n"
                             + "  cross-entropy %.4f nats per token%n",
-                    lm.getConfig(), corpus, all ? "all of it" : "last 10%", r.tokens(), r.characters(),
-                    r.bitsPerCharacter(), r.perplexity(), r.natsPerToken());
+                    lm.getConfig(),
+                    corpus,
+                    all ? "all of it" : "last 10%",
+                    r.tokens(),
+                    r.characters(),
+                    r.bitsPerCharacter(),
+                    r.perplexity(),
+                    r.natsPerToken());
         }
         return 0;
     }

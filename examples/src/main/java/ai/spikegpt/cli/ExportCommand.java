@@ -41,7 +41,8 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + " is a folder: --out names the .safetensors file to write");
+            throw new IllegalArgumentException(
+                    out + " is a folder: --out names the .safetensors file to write");
         }
         Path dir = ModelArgument.resolve(model);
         SpikeGptConfig config = ModelDirectory.config(dir);
@@ -52,19 +53,24 @@ final class ExportCommand implements Callable<Integer> {
         }
         DataType storage = half ? DataType.FLOAT16 : DataType.FLOAT32;
         try (NDManager manager = NDManager.newBaseManager()) {
-            AbstractBlock block = config.getClasses() >= 2
-                    ? ModelDirectory.loadClassifier(dir, manager)
-                    : ModelDirectory.loadLanguageModel(dir, manager);
+            AbstractBlock block =
+                    config.getClasses() >= 2
+                            ? ModelDirectory.loadClassifier(dir, manager)
+                            : ModelDirectory.loadLanguageModel(dir, manager);
             CheckpointExport.Result result = CheckpointExport.write(block, config, out, storage);
             String type = half ? "float16" : "float32";
-            System.out.printf("wrote %s: %d tensors (%s) under the original names, config %s%n",
+            System.out.printf(
+                    "wrote %s: %d tensors (%s) under the original names, config %s%n",
                     result.languageModel(), result.languageModelTensors(), type, config);
             if (result.classifier() != null) {
-                System.out.printf("wrote %s: %d tensors (classifier.weight, classifier.bias)%n",
+                System.out.printf(
+                        "wrote %s: %d tensors (classifier.weight, classifier.bias)%n",
                         result.classifier(), result.classifierTensors());
             }
-            System.out.println("load in PyTorch: model.load_state_dict(safetensors.torch.load_file(\"" + out
-                    + "\"), strict=True)");
+            System.out.println(
+                    "load in PyTorch: model.load_state_dict(safetensors.torch.load_file(\""
+                            + out
+                            + "\"), strict=True)");
         }
         return 0;
     }

@@ -27,51 +27,79 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, description = "the text to continue")
     String prompt;
 
-    @Option(names = "--max-tokens", defaultValue = "200", description = "tokens to generate (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "200",
+            description = "tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--temperature",
+            defaultValue = "0.8",
+            description = "0 = greedy (default: ${DEFAULT-VALUE})")
     float temperature;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "keep the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--top-k",
+            defaultValue = "0",
+            description = "keep the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "nucleus mass in (0, 1], 1 = all (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--top-p",
+            defaultValue = "1",
+            description = "nucleus mass in (0, 1], 1 = all (default: ${DEFAULT-VALUE})")
     float topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Override
     public Integer call() throws Exception {
-        SamplingConfig.Builder sampling = SamplingConfig.builder()
-                .optTemperature(temperature)
-                .optTopK(topK)
-                .optTopP(topP)
-                .optMaxTokens(maxTokens)
-                .optSeed(seed);
+        SamplingConfig.Builder sampling =
+                SamplingConfig.builder()
+                        .optTemperature(temperature)
+                        .optTopK(topK)
+                        .optTopP(topP)
+                        .optMaxTokens(maxTokens)
+                        .optSeed(seed);
         if (prompt.isEmpty()) {
-            throw new IllegalArgumentException("the prompt is empty: give some text to continue, e.g. --prompt \"ROMEO:\"");
+            throw new IllegalArgumentException(
+                    "the prompt is empty: give some text to continue, e.g. --prompt \"ROMEO:\"");
         }
         Path dir = ModelArgument.resolve(model);
         SpikeGptConfig modelConfig = ModelDirectory.config(dir);
         if (modelConfig.getClasses() > 0) {
-            System.err.println("warning: " + model + " is a classifier (labels " + String.join(", ", modelConfig.getLabels())
-                    + "): its trunk was fine-tuned for classification while its generation head stayed as it was, so expect worse "
-                    + "text than from the language model it started from");
+            System.err.println(
+                    "warning: "
+                            + model
+                            + " is a classifier (labels "
+                            + String.join(", ", modelConfig.getLabels())
+                            + "): its trunk was fine-tuned for classification while its generation head stayed as it was, so expect worse "
+                            + "text than from the language model it started from");
         }
         try (NDManager manager = NDManager.newBaseManager();
                 TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
             tokenizer.endOfText().ifPresent(sampling::optStopTokens);
-            SamplingConfig config = sampling.build(); // checks the values before anything is printed
+            SamplingConfig config =
+                    sampling.build(); // checks the values before anything is printed
             tokenizer.encode(prompt); // checks the prompt's characters
             SpikeGptModel lm = ModelDirectory.loadLanguageModel(dir, manager);
-            SpikeGptGenerator generator = new SpikeGptGenerator(SequenceModel.of(lm, new ParameterStore(manager, false)));
+            SpikeGptGenerator generator =
+                    new SpikeGptGenerator(SequenceModel.of(lm, new ParameterStore(manager, false)));
             System.out.print(prompt);
-            generator.generate(manager, prompt, tokenizer, config, piece -> {
-                System.out.print(piece);
-                System.out.flush();
-            });
+            generator.generate(
+                    manager,
+                    prompt,
+                    tokenizer,
+                    config,
+                    piece -> {
+                        System.out.print(piece);
+                        System.out.flush();
+                    });
             System.out.println();
         }
         return 0;

@@ -35,24 +35,39 @@ import picocli.CommandLine.Option;
         })
 final class ImportCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, description = "the .pth (torch.save state dict) or .safetensors file")
+    @Option(
+            names = "--checkpoint",
+            required = true,
+            description = "the .pth (torch.save state dict) or .safetensors file")
     Path checkpoint;
 
     @Option(names = "--out", required = true, description = "the model directory to write")
     Path out;
 
-    @Option(names = "--tokenizer", description = "tokenizer.json (Hugging Face, e.g. 20B_tokenizer.json) or chars.json to put beside the weights")
+    @Option(
+            names = "--tokenizer",
+            description =
+                    "tokenizer.json (Hugging Face, e.g. 20B_tokenizer.json) or chars.json to put beside the weights")
     Path tokenizer;
 
-    @Option(names = "--binary-embedding", arity = "1", paramLabel = "true|false",
-            description = "binarise the embedding (default: true, as trained; the original model_run.py used false unless vocab = 77)")
+    @Option(
+            names = "--binary-embedding",
+            arity = "1",
+            paramLabel = "true|false",
+            description =
+                    "binarise the embedding (default: true, as trained; the original model_run.py used false unless vocab = 77)")
     Boolean binaryEmbedding;
 
-    @Option(names = "--rescale-every", paramLabel = "N",
-            description = "the original model_run.py's layer halving, RWKV_RESCALE_LAYER (it used 6; default: 0 = off, as trained)")
+    @Option(
+            names = "--rescale-every",
+            paramLabel = "N",
+            description =
+                    "the original model_run.py's layer halving, RWKV_RESCALE_LAYER (it used 6; default: 0 = off, as trained)")
     Integer rescaleEvery;
 
-    @Option(names = "--config", description = "config.json to use instead of the inferred configuration")
+    @Option(
+            names = "--config",
+            description = "config.json to use instead of the inferred configuration")
     Path config;
 
     @Option(names = "--half", description = "store the weights as float16 (default: float32)")
@@ -79,25 +94,38 @@ final class ImportCommand implements Callable<Integer> {
         try (TextTokenizer text = tokenizer == null ? null : loadTokenizer(tokenizer, cfg);
                 NDManager manager = NDManager.newBaseManager()) {
             AbstractBlock block = imported.load(manager);
-            ModelDirectory.save(out, block, cfg, text, storage, Map.of("imported_from", checkpoint.getFileName().toString()));
+            ModelDirectory.save(
+                    out,
+                    block,
+                    cfg,
+                    text,
+                    storage,
+                    Map.of("imported_from", checkpoint.getFileName().toString()));
             printSummary(imported, storage, text);
         }
         return 0;
     }
 
-    /** Loads {@code chars.json} as a character tokenizer, anything else as a Hugging Face tokenizer. */
+    /**
+     * Loads {@code chars.json} as a character tokenizer, anything else as a Hugging Face tokenizer.
+     */
     private static TextTokenizer loadTokenizer(Path file, SpikeGptConfig cfg) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("no tokenizer file at " + file);
         }
-        TextTokenizer t = CharTokenizer.FILE.equals(file.getFileName().toString())
-                ? CharTokenizer.load(file)
-                : BpeTokenizer.load(file);
+        TextTokenizer t =
+                CharTokenizer.FILE.equals(file.getFileName().toString())
+                        ? CharTokenizer.load(file)
+                        : BpeTokenizer.load(file);
         if (t.vocabSize() > cfg.getVocabSize()) {
             int size = t.vocabSize();
             t.close();
             throw new IllegalArgumentException(
-                    file + " has " + size + " tokens but the checkpoint's vocab_size is " + cfg.getVocabSize()
+                    file
+                            + " has "
+                            + size
+                            + " tokens but the checkpoint's vocab_size is "
+                            + cfg.getVocabSize()
                             + ": this tokenizer does not belong to the model (the 216M model uses 20B_tokenizer.json)");
         }
         return t;
@@ -107,17 +135,41 @@ final class ImportCommand implements Callable<Integer> {
         SpikeGptConfig c = imported.getConfig();
         List<String> types = new ArrayList<>();
         imported.getStoredTypes().forEach((type, count) -> types.add(count + " " + type));
-        System.out.printf("checkpoint  %s: %s, %d tensors (%s)%n", checkpoint, imported.getFormat(),
-                imported.getTensorCount(), String.join(", ", types));
-        System.out.printf("config      %s, %s: n_layer %d, n_embd %d, vocab_size %d, ffn_mult %d, ctx_len %d%s%n",
-                c, imported.getConfigSource(), c.getLayers(), c.getEmbeddingSize(), c.getVocabSize(),
-                c.getFfnMultiplier(), c.getContextLength(), c.getClasses() > 0 ? ", n_classes " + c.getClasses() : "");
-        System.out.printf("switches    binary_embedding %s, rescale_every %d%n", c.isBinaryEmbedding(), c.getRescaleEvery());
-        System.out.printf("tokenizer   %s%n", text == null
-                ? "none (pass --tokenizer tokenizer.json to generate text)"
-                : text.type() + ", " + text.vocabSize() + " tokens");
-        System.out.printf("wrote       %s (%s, %s as %s%s)%n", out, ModelDirectory.CONFIG, ModelDirectory.WEIGHTS,
+        System.out.printf(
+                "checkpoint  %s: %s, %d tensors (%s)%n",
+                checkpoint,
+                imported.getFormat(),
+                imported.getTensorCount(),
+                String.join(", ", types));
+        System.out.printf(
+                "config      %s, %s: n_layer %d, n_embd %d, vocab_size %d, ffn_mult %d, ctx_len %d%s%n",
+                c,
+                imported.getConfigSource(),
+                c.getLayers(),
+                c.getEmbeddingSize(),
+                c.getVocabSize(),
+                c.getFfnMultiplier(),
+                c.getContextLength(),
+                c.getClasses() > 0 ? ", n_classes " + c.getClasses() : "");
+        System.out.printf(
+                "switches    binary_embedding %s, rescale_every %d%n",
+                c.isBinaryEmbedding(), c.getRescaleEvery());
+        System.out.printf(
+                "tokenizer   %s%n",
+                text == null
+                        ? "none (pass --tokenizer tokenizer.json to generate text)"
+                        : text.type() + ", " + text.vocabSize() + " tokens");
+        System.out.printf(
+                "wrote       %s (%s, %s as %s%s)%n",
+                out,
+                ModelDirectory.CONFIG,
+                ModelDirectory.WEIGHTS,
                 storage == DataType.FLOAT16 ? "float16" : "float32",
-                text == null ? "" : ", " + (text instanceof CharTokenizer ? CharTokenizer.FILE : BpeTokenizer.FILE));
+                text == null
+                        ? ""
+                        : ", "
+                                + (text instanceof CharTokenizer
+                                        ? CharTokenizer.FILE
+                                        : BpeTokenizer.FILE));
     }
 }

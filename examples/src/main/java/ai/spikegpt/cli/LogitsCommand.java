@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "logits",
         mixinStandardHelpOptions = true,
-        description = "Print the logits of token-id sequences as JSON (parallel or recurrent form).")
+        description =
+                "Print the logits of token-id sequences as JSON (parallel or recurrent form).")
 final class LogitsCommand implements Callable<Integer> {
 
     enum Mode {
@@ -33,17 +34,30 @@ final class LogitsCommand implements Callable<Integer> {
         recurrent
     }
 
-    @Option(names = "--weights", required = true,
-            description = "a model directory (e.g. from 'spikegpt import') or a safetensors file with the original names")
+    @Option(
+            names = "--weights",
+            required = true,
+            description =
+                    "a model directory (e.g. from 'spikegpt import') or a safetensors file with the original names")
     Path weights;
 
-    @Option(names = "--config", description = "config.json (default: the model directory's, or the weights' __metadata__.config)")
+    @Option(
+            names = "--config",
+            description =
+                    "config.json (default: the model directory's, or the weights' __metadata__.config)")
     Path config;
 
-    @Option(names = "--ids", required = true, description = "token ids, ',' between tokens, ';' between sequences, e.g. \"3,1,4;1,5,9\"")
+    @Option(
+            names = "--ids",
+            required = true,
+            description =
+                    "token ids, ',' between tokens, ';' between sequences, e.g. \"3,1,4;1,5,9\"")
     String ids;
 
-    @Option(names = "--mode", defaultValue = "parallel", description = "parallel or recurrent (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--mode",
+            defaultValue = "parallel",
+            description = "parallel or recurrent (default: ${DEFAULT-VALUE})")
     Mode mode;
 
     @Override
@@ -55,24 +69,42 @@ final class LogitsCommand implements Callable<Integer> {
                 ModelArgument.resolve(weights.toString()); // explains what the directory lacks
             }
             if (Files.isRegularFile(weights) && TorchCheckpoint.isZip(weights)) {
-                throw new IllegalArgumentException(weights + " is a PyTorch checkpoint: import it first with"
-                        + " 'spikegpt import --checkpoint " + weights + " --out DIR', then pass --weights DIR");
+                throw new IllegalArgumentException(
+                        weights
+                                + " is a PyTorch checkpoint: import it first with"
+                                + " 'spikegpt import --checkpoint "
+                                + weights
+                                + " --out DIR', then pass --weights DIR");
             }
-            SpikeGptConfig cfg = config != null ? SpikeGptConfig.load(config) : directory ? ModelDirectory.config(weights) : null;
+            SpikeGptConfig cfg =
+                    config != null
+                            ? SpikeGptConfig.load(config)
+                            : directory ? ModelDirectory.config(weights) : null;
             SpikeGptModel model =
-                    ModelIO.loadLanguageModel(directory ? weights.resolve(ModelDirectory.WEIGHTS) : weights, cfg, manager);
+                    ModelIO.loadLanguageModel(
+                            directory ? weights.resolve(ModelDirectory.WEIGHTS) : weights,
+                            cfg,
+                            manager);
             ParameterStore ps = new ParameterStore(manager, false);
             JsonArray out = new JsonArray();
             for (long[] seq : sequences) {
                 NDArray tokens = manager.create(seq, new Shape(1, seq.length));
-                NDArray logits = mode == Mode.parallel ? parallel(model, ps, tokens) : recurrent(model, ps, tokens, manager);
+                NDArray logits =
+                        mode == Mode.parallel
+                                ? parallel(model, ps, tokens)
+                                : recurrent(model, ps, tokens, manager);
                 JsonObject item = new JsonObject();
                 JsonArray idArray = new JsonArray();
                 for (long id : seq) {
                     idArray.add(id);
                 }
                 item.add("ids", idArray);
-                item.add("logits", toJson(logits.toFloatArray(), seq.length, model.getConfig().getVocabSize()));
+                item.add(
+                        "logits",
+                        toJson(
+                                logits.toFloatArray(),
+                                seq.length,
+                                model.getConfig().getVocabSize()));
                 out.add(item);
             }
             JsonObject result = new JsonObject();
@@ -88,12 +120,15 @@ final class LogitsCommand implements Callable<Integer> {
         return model.forward(ps, tokens, null, false, null).logits();
     }
 
-    private static NDArray recurrent(SpikeGptModel model, ParameterStore ps, NDArray tokens, NDManager manager) {
+    private static NDArray recurrent(
+            SpikeGptModel model, ParameterStore ps, NDArray tokens, NDManager manager) {
         SpikeGptState state = SpikeGptState.zeros(manager, model.getConfig(), 1);
         List<NDArray> steps = new ArrayList<>();
         long length = tokens.getShape().get(1);
         for (long t = 0; t < length; t++) {
-            SpikeGptModel.Output out = model.forward(ps, tokens.get(new NDIndex(":, {}:{}", t, t + 1)), state, false, null);
+            SpikeGptModel.Output out =
+                    model.forward(
+                            ps, tokens.get(new NDIndex(":, {}:{}", t, t + 1)), state, false, null);
             steps.add(out.logits());
             state = out.state();
         }
@@ -105,7 +140,8 @@ final class LogitsCommand implements Callable<Integer> {
         for (String part : text.split(";", -1)) {
             String trimmed = part.trim();
             if (trimmed.isEmpty()) {
-                throw new IllegalArgumentException("--ids has an empty sequence: write e.g. \"3,1,4;1,5,9\"");
+                throw new IllegalArgumentException(
+                        "--ids has an empty sequence: write e.g. \"3,1,4;1,5,9\"");
             }
             String[] items = trimmed.split(",", -1);
             long[] seq = new long[items.length];
@@ -113,7 +149,8 @@ final class LogitsCommand implements Callable<Integer> {
                 try {
                     seq[i] = Long.parseLong(items[i].trim());
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--ids: '" + items[i].trim() + "' is not a token id (an integer)");
+                    throw new IllegalArgumentException(
+                            "--ids: '" + items[i].trim() + "' is not a token id (an integer)");
                 }
             }
             sequences.add(seq);

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Resolves a {@code --model} argument to a model directory: a path to a directory written by
- * {@code train-lm}, {@code finetune-classifier} or {@code import}, or the id of a model-zoo
- * artifact ({@code spikegpt-char}, {@code spikegpt-prose}, {@code spikegpt-sst2}),
- * which is copied from the classpath into DJL's cache on first use.
+ * Resolves a {@code --model} argument to a model directory: a path to a directory written by {@code
+ * train-lm}, {@code finetune-classifier} or {@code import}, or the id of a model-zoo artifact
+ * ({@code spikegpt-char}, {@code spikegpt-prose}, {@code spikegpt-sst2}), which is copied from the
+ * classpath into DJL's cache on first use.
  */
 final class ModelArgument {
 
@@ -32,17 +32,24 @@ final class ModelArgument {
         }
         if (Files.exists(path)) {
             throw new IllegalArgumentException(
-                    value + " is not a model directory (it needs " + ModelDirectory.CONFIG + " and "
-                            + ModelDirectory.WEIGHTS + ")");
+                    value
+                            + " is not a model directory (it needs "
+                            + ModelDirectory.CONFIG
+                            + " and "
+                            + ModelDirectory.WEIGHTS
+                            + ")");
         }
         if (value.startsWith("spikegpt-")) {
             try {
                 return SpikeGptModelZoo.modelDirectory(value);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open zoo artifact " + value + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot open zoo artifact " + value + ": " + e.getMessage(), e);
             }
         }
-        throw new IllegalArgumentException("no model at " + value
-                + ": give a model directory or a zoo artifact (spikegpt-char, spikegpt-prose, spikegpt-sst2)");
+        throw new IllegalArgumentException(
+                "no model at "
+                        + value
+                        + ": give a model directory or a zoo artifact (spikegpt-char, spikegpt-prose, spikegpt-sst2)");
     }
 }

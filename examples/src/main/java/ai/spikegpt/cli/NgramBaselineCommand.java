@@ -18,49 +18,83 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code spikegpt ngram-baseline}: the bag-of-n-grams classifier a user would compare SpikeGPT with,
- * fitted on a labelled file and scored on others, for each L2 penalty given.
+ * {@code spikegpt ngram-baseline}: the bag-of-n-grams classifier a user would compare SpikeGPT
+ * with, fitted on a labelled file and scored on others, for each L2 penalty given.
  */
 @Command(
         name = "ngram-baseline",
         mixinStandardHelpOptions = true,
-        description = "Fit the bag-of-n-grams baseline (NBSVM features, logistic regression) and score it.")
+        description =
+                "Fit the bag-of-n-grams baseline (NBSVM features, logistic regression) and score it.")
 final class NgramBaselineCommand implements Callable<Integer> {
 
-    @Option(names = "--train", required = true, description = "labelled examples to fit on (LABEL TEXT a line)")
+    @Option(
+            names = "--train",
+            required = true,
+            description = "labelled examples to fit on (LABEL TEXT a line)")
     Path train;
 
-    @Option(names = "--eval", required = true, arity = "1..*", description = "labelled files to score it on")
+    @Option(
+            names = "--eval",
+            required = true,
+            arity = "1..*",
+            description = "labelled files to score it on")
     List<Path> eval;
 
-    @Option(names = "--labels", split = ",", description = "the class names (default: the training file's labels)")
+    @Option(
+            names = "--labels",
+            split = ",",
+            description = "the class names (default: the training file's labels)")
     List<String> labels;
 
-    @Option(names = "--l2", split = ",", defaultValue = "1e-3",
+    @Option(
+            names = "--l2",
+            split = ",",
+            defaultValue = "1e-3",
             description = "L2 penalties to try, comma-separated (default: ${DEFAULT-VALUE})")
     List<Double> l2;
 
-    @Option(names = "--normalize", defaultValue = "ptb_lowercase",
-            description = "text normalization before the features: none or ptb_lowercase (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--normalize",
+            defaultValue = "ptb_lowercase",
+            description =
+                    "text normalization before the features: none or ptb_lowercase (default: ${DEFAULT-VALUE})")
     String normalize;
 
-    @Option(names = "--lexicon", description = {"a sentiment lexicon in VADER's format (word TAB valence), e.g.",
-            "vader_lexicon.txt of the npm package vader-sentiment (Apache-2.0; VADER's lexicon is MIT)"})
+    @Option(
+            names = "--lexicon",
+            description = {
+                "a sentiment lexicon in VADER's format (word TAB valence), e.g.",
+                "vader_lexicon.txt of the npm package vader-sentiment (Apache-2.0; VADER's lexicon is MIT)"
+            })
     Path lexicon;
 
-    @Option(names = "--soft-labels", description = {"write the fitted classifier's probabilities as soft labels",
-            "(p0,p1,... TEXT a line) for the training texts, their --spans and the --transfer texts: a teacher's",
-            "targets for finetune-classifier; needs exactly one --l2"})
+    @Option(
+            names = "--soft-labels",
+            description = {
+                "write the fitted classifier's probabilities as soft labels",
+                "(p0,p1,... TEXT a line) for the training texts, their --spans and the --transfer texts: a teacher's",
+                "targets for finetune-classifier; needs exactly one --l2"
+            })
     Path softLabels;
 
-    @Option(names = "--spans", defaultValue = "0",
-            description = "random word spans of each training text to label too (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--spans",
+            defaultValue = "0",
+            description =
+                    "random word spans of each training text to label too (default: ${DEFAULT-VALUE})")
     int spans;
 
-    @Option(names = "--transfer", arity = "1..*", description = "unlabelled texts to label too, one a line")
+    @Option(
+            names = "--transfer",
+            arity = "1..*",
+            description = "unlabelled texts to label too, one a line")
     List<Path> transfer = List.of();
 
-    @Option(names = "--seed", defaultValue = "42", description = "the spans' seed (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "the spans' seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Mixin ForceOption overwrite;
@@ -68,7 +102,8 @@ final class NgramBaselineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (softLabels != null && l2.size() != 1) {
-            throw new IllegalArgumentException("--soft-labels needs exactly one --l2 value, got " + l2);
+            throw new IllegalArgumentException(
+                    "--soft-labels needs exactly one --l2 value, got " + l2);
         }
         OptionChecks.atLeast("--spans", spans, 0);
         if (softLabels != null) {
@@ -79,15 +114,27 @@ final class NgramBaselineCommand implements Callable<Integer> {
         List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(train);
         List<String> classes = labels != null ? labels : LabeledTextDataset.labelsOf(examples);
         List<String> texts = examples.stream().map(e -> normalization.apply(e.text())).toList();
-        int[] y = examples.stream().mapToInt(e -> LabeledTextDataset.labelIndex(e.label(), classes)).toArray();
+        int[] y =
+                examples.stream()
+                        .mapToInt(e -> LabeledTextDataset.labelIndex(e.label(), classes))
+                        .toArray();
         for (double penalty : l2) {
             long start = System.nanoTime();
             NgramClassifier classifier = NgramClassifier.fit(texts, y, classes, penalty, lex);
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "l2 %g (fitted in %.1f s):", penalty,
-                    (System.nanoTime() - start) / 1e9));
+            StringBuilder line =
+                    new StringBuilder(
+                            String.format(
+                                    Locale.ROOT,
+                                    "l2 %g (fitted in %.1f s):",
+                                    penalty,
+                                    (System.nanoTime() - start) / 1e9));
             for (Path file : eval) {
-                line.append(String.format(Locale.ROOT, "  %s %.2f%%", file.getFileName(),
-                        100 * accuracy(classifier, file, classes, normalization)));
+                line.append(
+                        String.format(
+                                Locale.ROOT,
+                                "  %s %.2f%%",
+                                file.getFileName(),
+                                100 * accuracy(classifier, file, classes, normalization)));
             }
             System.out.println(line);
             if (softLabels != null) {
@@ -97,13 +144,20 @@ final class NgramBaselineCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Labels the training texts, spans of them and the transfer texts with the classifier's probabilities. */
-    private void writeSoftLabels(NgramClassifier classifier, List<String> texts, TextNormalization normalization)
+    /**
+     * Labels the training texts, spans of them and the transfer texts with the classifier's
+     * probabilities.
+     */
+    private void writeSoftLabels(
+            NgramClassifier classifier, List<String> texts, TextNormalization normalization)
             throws IOException {
         List<String> wordSpans = WordSpans.of(texts, spans, seed);
         List<String> transferTexts = new ArrayList<>();
         for (Path file : transfer) {
-            TextFiles.readUtf8(file).lines().filter(line -> !line.isBlank()).map(normalization::apply)
+            TextFiles.readUtf8(file)
+                    .lines()
+                    .filter(line -> !line.isBlank())
+                    .map(normalization::apply)
                     .forEach(transferTexts::add);
         }
         StringBuilder out = new StringBuilder();
@@ -117,12 +171,21 @@ final class NgramBaselineCommand implements Callable<Integer> {
             }
         }
         AtomicFiles.writeString(softLabels, out);
-        System.out.printf(Locale.ROOT, "soft labels of %,d texts, %,d spans and %,d transfer texts in %s%n",
-                texts.size(), wordSpans.size(), transferTexts.size(), softLabels);
+        System.out.printf(
+                Locale.ROOT,
+                "soft labels of %,d texts, %,d spans and %,d transfer texts in %s%n",
+                texts.size(),
+                wordSpans.size(),
+                transferTexts.size(),
+                softLabels);
     }
 
-    private static double accuracy(NgramClassifier classifier, Path file, List<String> classes,
-            TextNormalization normalization) throws IOException {
+    private static double accuracy(
+            NgramClassifier classifier,
+            Path file,
+            List<String> classes,
+            TextNormalization normalization)
+            throws IOException {
         List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(file);
         int right = 0;
         for (LabeledTextDataset.Example e : examples) {

@@ -16,7 +16,8 @@ final class OptionChecks {
      */
     static void atLeast(String option, long value, long min) {
         if (value < min) {
-            throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
+            throw new IllegalArgumentException(
+                    option + " must be at least " + min + ", got " + value);
         }
     }
 }

@@ -5,8 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code spikegpt}: the command line of SpikeGPT for DJL. Every sub-command prints a one-line message
- * and exits with status 2 on bad input ({@code --verbose} shows the stack trace; see {@link ErrorReport}).
+ * {@code spikegpt}: the command line of SpikeGPT for DJL. Every sub-command prints a one-line
+ * message and exits with status 2 on bad input ({@code --verbose} shows the stack trace; see {@link
+ * ErrorReport}).
  */
 @Command(
         name = "spikegpt",
@@ -37,8 +38,14 @@ public final class SpikeGptCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    /** Read by the exception handler (from the arguments); declared here so every command accepts it. */
-    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "show stack traces")
+    /**
+     * Read by the exception handler (from the arguments); declared here so every command accepts
+     * it.
+     */
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "show stack traces")
     boolean verbose;
 
     /**
@@ -76,7 +83,9 @@ public final class SpikeGptCli implements Runnable {
             setDefault("ai.djl.offline", "true");
             setDefault("java.awt.headless", "true");
             setDefault("ai.djl.pytorch.num_interop_threads", "1");
-            setDefault("ai.djl.pytorch.num_threads", Integer.toString(java.lang.Runtime.getRuntime().availableProcessors()));
+            setDefault(
+                    "ai.djl.pytorch.num_threads",
+                    Integer.toString(java.lang.Runtime.getRuntime().availableProcessors()));
             setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
             setDefault("org.slf4j.simpleLogger.log.ai.spikegpt", "info");
             // a CPU-only machine is expected here: no warning that no CUDA driver was found

@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "spikes",
         mixinStandardHelpOptions = true,
-        description = "Firing rates, operation counts, an energy estimate and spike plots of a model on a text.")
+        description =
+                "Firing rates, operation counts, an energy estimate and spike plots of a model on a text.")
 final class SpikesCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "a model directory")
@@ -49,23 +50,40 @@ final class SpikesCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, description = "the input text")
     String text;
 
-    @Option(names = "--out", defaultValue = "spikes", description = "folder for the PNG plots (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--out",
+            defaultValue = "spikes",
+            description = "folder for the PNG plots (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--layers", split = ",", description = "blocks to plot, e.g. 0,5 (default: the first and the last)")
+    @Option(
+            names = "--layers",
+            split = ",",
+            description = "blocks to plot, e.g. 0,5 (default: the first and the last)")
     List<Integer> layers;
 
-    @Option(names = "--neurons", defaultValue = "4", description = "neurons per membrane plot (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--neurons",
+            defaultValue = "4",
+            description = "neurons per membrane plot (default: ${DEFAULT-VALUE})")
     int neurons;
 
-    @Option(names = "--raster-neurons", defaultValue = "128",
+    @Option(
+            names = "--raster-neurons",
+            defaultValue = "128",
             description = "channels shown per raster panel (default: ${DEFAULT-VALUE})")
     int rasterNeurons;
 
-    @Option(names = "--e-mac", defaultValue = "4.6", description = "energy of a MAC in pJ (default: ${DEFAULT-VALUE}, 45 nm)")
+    @Option(
+            names = "--e-mac",
+            defaultValue = "4.6",
+            description = "energy of a MAC in pJ (default: ${DEFAULT-VALUE}, 45 nm)")
     double macPj;
 
-    @Option(names = "--e-ac", defaultValue = "0.9", description = "energy of an accumulate in pJ (default: ${DEFAULT-VALUE}, 45 nm)")
+    @Option(
+            names = "--e-ac",
+            defaultValue = "0.9",
+            description = "energy of an accumulate in pJ (default: ${DEFAULT-VALUE}, 45 nm)")
     double acPj;
 
     @Option(names = "--detail", description = "also print every linear layer and element-wise step")
@@ -106,7 +124,10 @@ final class SpikesCommand implements Callable<Integer> {
             SpikeGptModel lm = ModelDirectory.loadLanguageModel(dir, manager);
             SpikeMonitor monitor =
                     SpikeMonitor.builder(lm)
-                            .optTraceLayers(spiking ? plotted.stream().mapToInt(Integer::intValue).toArray() : new int[0])
+                            .optTraceLayers(
+                                    spiking
+                                            ? plotted.stream().mapToInt(Integer::intValue).toArray()
+                                            : new int[0])
                             .optMaxTraceTokens(ids.length)
                             .build();
             NDArray input = manager.create(ids, new Shape(1, ids.length));
@@ -125,7 +146,8 @@ final class SpikesCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(SpikeTable.summary(report));
         if (!spiking) {
-            System.out.println("this is a vanilla RWKV model: it has no spikes, so there is nothing to plot");
+            System.out.println(
+                    "this is a vanilla RWKV model: it has no spikes, so there is nothing to plot");
         } else if (!noPlots) {
             writePlots(config, stats, traces, RasterPlot.labels(tokens), plotted);
         }
@@ -144,8 +166,13 @@ final class SpikesCommand implements Callable<Integer> {
         return new ArrayList<>(chosen);
     }
 
-    private void writePlots(SpikeGptConfig config, SpikeStatistics stats, SpikeTraces traces, List<String> labels,
-            List<Integer> plotted) throws IOException {
+    private void writePlots(
+            SpikeGptConfig config,
+            SpikeStatistics stats,
+            SpikeTraces traces,
+            List<String> labels,
+            List<Integer> plotted)
+            throws IOException {
         List<Path> written = new ArrayList<>();
         written.add(RasterPlot.write(traces, labels, rasterNeurons, out.resolve("raster.png")));
         if (config.getVariant() != Variant.HEAVISIDE_RWKV) {

@@ -36,20 +36,35 @@ final class SplitDataCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "the labelled-text file")
     Path data;
 
-    @Option(names = "--out", required = true, description = "the directory for train.txt, dev.txt and test.txt")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "the directory for train.txt, dev.txt and test.txt")
     Path out;
 
-    @Option(names = "--test", defaultValue = "0.1", description = "fraction held out for testing (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--test",
+            defaultValue = "0.1",
+            description = "fraction held out for testing (default: ${DEFAULT-VALUE})")
     double test;
 
-    @Option(names = "--dev", defaultValue = "0.1", description = "fraction of the rest for dev (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dev",
+            defaultValue = "0.1",
+            description = "fraction of the rest for dev (default: ${DEFAULT-VALUE})")
     double dev;
 
-    @Option(names = "--seed", defaultValue = "42", description = "shuffling seed (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "shuffling seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--charset", defaultValue = "UTF-8",
-            description = "the file's encoding, e.g. ISO-8859-1 for MR's rt-polarity.all (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--charset",
+            defaultValue = "UTF-8",
+            description =
+                    "the file's encoding, e.g. ISO-8859-1 for MR's rt-polarity.all (default: ${DEFAULT-VALUE})")
     Charset charset;
 
     @Mixin ForceOption overwrite;
@@ -76,8 +91,15 @@ final class SplitDataCommand implements Callable<Integer> {
         write(TEST, lines.subList(0, testSize));
         write(DEV, lines.subList(testSize, testSize + devSize));
         write(TRAIN, lines.subList(testSize + devSize, lines.size()));
-        System.out.printf("%s: %d examples -> train %d, dev %d, test %d in %s (seed %d)%n", data, lines.size(),
-                lines.size() - testSize - devSize, devSize, testSize, out, seed);
+        System.out.printf(
+                "%s: %d examples -> train %d, dev %d, test %d in %s (seed %d)%n",
+                data,
+                lines.size(),
+                lines.size() - testSize - devSize,
+                devSize,
+                testSize,
+                out,
+                seed);
         return 0;
     }
 
@@ -90,6 +112,7 @@ final class SplitDataCommand implements Callable<Integer> {
     }
 
     private void write(String name, List<String> lines) throws IOException {
-        AtomicFiles.write(out.resolve(name), tmp -> Files.write(tmp, lines, StandardCharsets.UTF_8));
+        AtomicFiles.write(
+                out.resolve(name), tmp -> Files.write(tmp, lines, StandardCharsets.UTF_8));
     }
 }

@@ -37,7 +37,10 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--data", description = "a labelled-text file to turn into token ids")
     Path data;
 
-    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "texts to show as ids and pieces")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "TEXT",
+            description = "texts to show as ids and pieces")
     List<String> texts = List.of();
 
     @Override
@@ -48,7 +51,9 @@ final class TokenizeCommand implements Callable<Integer> {
         Path dir = ModelArgument.resolve(model);
         SpikeGptConfig config = ModelDirectory.config(dir);
         TextNormalization normalization =
-                normalize == null ? config.getTextNormalization() : TextNormalization.parse(normalize);
+                normalize == null
+                        ? config.getTextNormalization()
+                        : TextNormalization.parse(normalize);
         try (TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
             if (data != null) {
                 List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(data);
@@ -58,18 +63,31 @@ final class TokenizeCommand implements Callable<Integer> {
                     tokens += ids.length;
                     System.out.println(e.label() + " " + join(ids, " "));
                 }
-                System.err.printf(Locale.ROOT, "%s: %d texts, %.1f tokens a text%n", data, examples.size(),
+                System.err.printf(
+                        Locale.ROOT,
+                        "%s: %d texts, %.1f tokens a text%n",
+                        data,
+                        examples.size(),
                         (double) tokens / examples.size());
                 return 0;
             }
             for (String text : texts) {
                 String normalized = normalization.apply(text);
                 long[] ids = tokenizer.encode(normalized);
-                String pieces = ids.length == 0 ? "" : LongStream.of(ids)
-                        .mapToObj(id -> tokenizer.decode(new long[] {id}))
-                        .collect(Collectors.joining("|", " |", "|"));
-                System.out.printf(Locale.ROOT, "%s%n  %d token%s:%s%n  ids: %s%n", normalized, ids.length,
-                        ids.length == 1 ? "" : "s", pieces, join(ids, ","));
+                String pieces =
+                        ids.length == 0
+                                ? ""
+                                : LongStream.of(ids)
+                                        .mapToObj(id -> tokenizer.decode(new long[] {id}))
+                                        .collect(Collectors.joining("|", " |", "|"));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s%n  %d token%s:%s%n  ids: %s%n",
+                        normalized,
+                        ids.length,
+                        ids.length == 1 ? "" : "s",
+                        pieces,
+                        join(ids, ","));
             }
         }
         return 0;

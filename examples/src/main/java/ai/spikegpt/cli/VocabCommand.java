@@ -12,8 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code spikegpt vocab}: writes a GPT-2 byte-level BPE {@code tokenizer.json} of a chosen size
- * for {@code train-lm --tokenizer}, either GPT-2's first tokens or the ones a corpus uses most.
+ * {@code spikegpt vocab}: writes a GPT-2 byte-level BPE {@code tokenizer.json} of a chosen size for
+ * {@code train-lm --tokenizer}, either GPT-2's first tokens or the ones a corpus uses most.
  */
 @Command(
         name = "vocab",
@@ -28,9 +28,13 @@ final class VocabCommand implements Callable<Integer> {
     @Option(names = "--size", required = true, description = "number of BPE tokens, 256 to 50256")
     int size;
 
-    @Option(names = "--fit", arity = "1..*", description = {
-        "UTF-8 files or directories of .txt files to choose the tokens for; FILE=W counts a text W times",
-        "(e.g. a small in-domain text beside a large general one)"})
+    @Option(
+            names = "--fit",
+            arity = "1..*",
+            description = {
+                "UTF-8 files or directories of .txt files to choose the tokens for; FILE=W counts a text W times",
+                "(e.g. a small in-domain text beside a large general one)"
+            })
     List<String> fit;
 
     @Option(names = "--out", required = true, description = "the tokenizer.json to write")
@@ -60,7 +64,8 @@ final class VocabCommand implements Callable<Integer> {
                 }
             }
             Gpt2Vocabulary.writeFitted(size, counts, out);
-            System.out.printf("%s: the %d GPT-2 tokens most used in %,.0f weighted tokens of %s, and <|endoftext|>%n",
+            System.out.printf(
+                    "%s: the %d GPT-2 tokens most used in %,.0f weighted tokens of %s, and <|endoftext|>%n",
                     out, size, tokens, String.join(", ", fit));
         } finally {
             Files.deleteIfExists(full);
@@ -82,6 +87,7 @@ final class VocabCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("--fit " + spec + ": the weight after '=' must be a positive number");
+        throw new IllegalArgumentException(
+                "--fit " + spec + ": the weight after '=' must be a positive number");
     }
 }

@@ -23,15 +23,21 @@ final class ZooPackCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "the model directory")
     Path model;
 
-    @Option(names = "--artifact", required = true,
+    @Option(
+            names = "--artifact",
+            required = true,
             description = "spikegpt-char, spikegpt-prose or spikegpt-sst2")
     String artifact;
 
-    @Option(names = "--root", defaultValue = "zoo-artifacts/src/main/resources",
+    @Option(
+            names = "--root",
+            defaultValue = "zoo-artifacts/src/main/resources",
             description = "the resources folder (default: ${DEFAULT-VALUE})")
     Path root;
 
-    @Option(names = "--property", description = "KEY=VALUE to publish in the metadata, e.g. val_bpc=1.62")
+    @Option(
+            names = "--property",
+            description = "KEY=VALUE to publish in the metadata, e.g. val_bpc=1.62")
     Map<String, String> properties = new LinkedHashMap<>();
 
     @Mixin ForceOption overwrite;

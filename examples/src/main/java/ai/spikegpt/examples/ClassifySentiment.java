@@ -11,13 +11,16 @@ public final class ClassifySentiment {
 
     private ClassifySentiment() {}
 
-    /** @param args the sentence */
+    /**
+     * @param args the sentence
+     */
     public static void main(String[] args) throws Exception {
-        Criteria<String, Classifications> criteria = Criteria.builder()
-                .setTypes(String.class, Classifications.class)
-                .optApplication(Application.NLP.SENTIMENT_ANALYSIS)
-                .optGroupId("ai.spikegpt.zoo")
-                .build();
+        Criteria<String, Classifications> criteria =
+                Criteria.builder()
+                        .setTypes(String.class, Classifications.class)
+                        .optApplication(Application.NLP.SENTIMENT_ANALYSIS)
+                        .optGroupId("ai.spikegpt.zoo")
+                        .build();
         try (ZooModel<String, Classifications> model = criteria.loadModel();
                 Predictor<String, Classifications> predictor = model.newPredictor()) {
             System.out.println(predictor.predict(String.join(" ", args)));

@@ -37,32 +37,55 @@ public final class FineTuneClassifier {
 
     private FineTuneClassifier() {}
 
-    /** @param args training file, dev file, output directory, optional number of epochs */
+    /**
+     * @param args training file, dev file, output directory, optional number of epochs
+     */
     public static void main(String[] args) throws Exception {
         List<String> labels = List.of("negative", "positive");
-        Criteria<String, Classifications> criteria = Criteria.builder()
-                .setTypes(String.class, Classifications.class)
-                .optGroupId("ai.spikegpt.zoo")
-                .optArtifactId("spikegpt-prose")
-                .optArgument("labels", String.join(",", labels))
-                .build();
+        Criteria<String, Classifications> criteria =
+                Criteria.builder()
+                        .setTypes(String.class, Classifications.class)
+                        .optGroupId("ai.spikegpt.zoo")
+                        .optArtifactId("spikegpt-prose")
+                        .optArgument("labels", String.join(",", labels))
+                        .build();
         try (ZooModel<String, Classifications> model = criteria.loadModel();
                 TextTokenizer tokenizer = TextTokenizer.load(model.getModelPath())) {
-            LabeledTextDataset train = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(labels)
-                    .optFile(Path.of(args[0])).setSampling(32, true).build();
-            LabeledTextDataset dev = LabeledTextDataset.builder().setTokenizer(tokenizer).setLabels(labels)
-                    .optFile(Path.of(args[1])).setSampling(32, false).build();
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .addEvaluator(new Accuracy())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-4f)).build())
-                    .addTrainingListeners(TrainingListener.Defaults.logging());
+            LabeledTextDataset train =
+                    LabeledTextDataset.builder()
+                            .setTokenizer(tokenizer)
+                            .setLabels(labels)
+                            .optFile(Path.of(args[0]))
+                            .setSampling(32, true)
+                            .build();
+            LabeledTextDataset dev =
+                    LabeledTextDataset.builder()
+                            .setTokenizer(tokenizer)
+                            .setLabels(labels)
+                            .optFile(Path.of(args[1]))
+                            .setSampling(32, false)
+                            .build();
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .addEvaluator(new Accuracy())
+                            .optOptimizer(
+                                    Optimizer.adam()
+                                            .optLearningRateTracker(Tracker.fixed(2e-4f))
+                                            .build())
+                            .addTrainingListeners(TrainingListener.Defaults.logging());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, 1), new Shape(1, 1));
                 EasyTrain.fit(trainer, args.length > 3 ? Integer.parseInt(args[3]) : 3, train, dev);
                 System.out.println(trainer.getTrainingResult());
             }
             SpikeGptClassifier classifier = (SpikeGptClassifier) model.getBlock();
-            ModelDirectory.save(Path.of(args[2]), classifier, classifier.getConfig(), tokenizer, DataType.FLOAT32, null);
+            ModelDirectory.save(
+                    Path.of(args[2]),
+                    classifier,
+                    classifier.getConfig(),
+                    tokenizer,
+                    DataType.FLOAT32,
+                    null);
             try (Predictor<String, Classifications> predictor = model.newPredictor()) {
                 System.out.println(predictor.predict("a gorgeous , witty , seductive movie ."));
             }

@@ -16,7 +16,9 @@ class WordSpansTest {
         for (int i = 0; i < spans.size(); i++) {
             String text = texts.get(i < 3 ? 0 : 2);
             int words = spans.get(i).split(" ").length;
-            assertTrue(words >= 2 && words < text.split(" ").length && text.contains(spans.get(i)), spans.get(i));
+            assertTrue(
+                    words >= 2 && words < text.split(" ").length && text.contains(spans.get(i)),
+                    spans.get(i));
         }
         assertEquals(spans, WordSpans.of(texts, 3, 7), "the same seed gives the same spans");
     }

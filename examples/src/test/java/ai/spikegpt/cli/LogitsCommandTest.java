@@ -19,7 +19,8 @@ class LogitsCommandTest {
 
     static Path vectors() {
         // the reference's tiny vectors, committed with the library's tests
-        return Paths.get("..", "spikegpt-djl", "src", "test", "resources", "reference-vectors", "tiny");
+        return Paths.get(
+                "..", "spikegpt-djl", "src", "test", "resources", "reference-vectors", "tiny");
     }
 
     static String run(String... args) {
@@ -46,8 +47,15 @@ class LogitsCommandTest {
             }
         }
         for (String mode : new String[] {"parallel", "recurrent"}) {
-            String out = run("logits", "--weights", vectors().resolve("weights.safetensors").toString(),
-                    "--ids", ids.toString(), "--mode", mode);
+            String out =
+                    run(
+                            "logits",
+                            "--weights",
+                            vectors().resolve("weights.safetensors").toString(),
+                            "--ids",
+                            ids.toString(),
+                            "--mode",
+                            mode);
             JsonObject json = JsonParser.parseString(out).getAsJsonObject();
             assertEquals(mode, json.get("mode").getAsString());
             JsonArray sequences = json.getAsJsonArray("sequences");
@@ -58,7 +66,12 @@ class LogitsCommandTest {
                 for (int t = 0; t < 16; t++) {
                     JsonArray row = rows.get(t).getAsJsonArray();
                     for (int v = 0; v < 64; v++) {
-                        worst = Math.max(worst, Math.abs(row.get(v).getAsFloat() - logits[(b * 16 + t) * 64 + v]));
+                        worst =
+                                Math.max(
+                                        worst,
+                                        Math.abs(
+                                                row.get(v).getAsFloat()
+                                                        - logits[(b * 16 + t) * 64 + v]));
                     }
                 }
             }
@@ -72,6 +85,8 @@ class LogitsCommandTest {
         assertEquals(2, SpikeGptCli.run("logits", "--weights", weights, "--ids", "1,2,x"));
         assertEquals(2, SpikeGptCli.run("logits", "--weights", weights, "--ids", "1,2;"));
         assertEquals(2, SpikeGptCli.run("logits", "--weights", weights, "--ids", "1,64"));
-        assertEquals(2, SpikeGptCli.run("logits", "--weights", "/nonexistent.safetensors", "--ids", "1"));
+        assertEquals(
+                2,
+                SpikeGptCli.run("logits", "--weights", "/nonexistent.safetensors", "--ids", "1"));
     }
 }

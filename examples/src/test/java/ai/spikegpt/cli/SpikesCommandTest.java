@@ -33,9 +33,17 @@ class SpikesCommandTest {
             chars.append(c);
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            SpikeGptModel model = ModelIO.loadLanguageModel(LogitsCommandTest.vectors().resolve("weights.safetensors"),
-                    null, manager);
-            ModelDirectory.save(dir, model, model.getConfig(), CharTokenizer.fit(chars.toString()), DataType.FLOAT32,
+            SpikeGptModel model =
+                    ModelIO.loadLanguageModel(
+                            LogitsCommandTest.vectors().resolve("weights.safetensors"),
+                            null,
+                            manager);
+            ModelDirectory.save(
+                    dir,
+                    model,
+                    model.getConfig(),
+                    CharTokenizer.fit(chars.toString()),
+                    DataType.FLOAT32,
                     null);
         }
         return dir;
@@ -45,21 +53,51 @@ class SpikesCommandTest {
     void printsTheTableAndWritesThePlots(@TempDir Path tmp) throws Exception {
         Path model = modelDirectory(tmp.resolve("tiny"));
         Path out = tmp.resolve("plots");
-        String printed = LogitsCommandTest.run("spikes", "--model", model.toString(), "--text", "HELLO, SPIKING WORLD!",
-                "--out", out.toString(), "--layers", "1", "--neurons", "3", "--detail");
-        for (String expected : List.of("| emb (binary) |", "| 0 |", "| 1 |", "| head |", "| **total** |",
-                "| 0 | att.key | spike counts |", "| 0 | att.output | real |",
-                "tokens: 21 in 1 sequence(s)", "ANN / spiking energy, every counted operation:",
-                "linear layers only (paper's method):", "raster.png", "membrane-block1-lif1.png")) {
+        String printed =
+                LogitsCommandTest.run(
+                        "spikes",
+                        "--model",
+                        model.toString(),
+                        "--text",
+                        "HELLO, SPIKING WORLD!",
+                        "--out",
+                        out.toString(),
+                        "--layers",
+                        "1",
+                        "--neurons",
+                        "3",
+                        "--detail");
+        for (String expected :
+                List.of(
+                        "| emb (binary) |",
+                        "| 0 |",
+                        "| 1 |",
+                        "| head |",
+                        "| **total** |",
+                        "| 0 | att.key | spike counts |",
+                        "| 0 | att.output | real |",
+                        "tokens: 21 in 1 sequence(s)",
+                        "ANN / spiking energy, every counted operation:",
+                        "linear layers only (paper's method):",
+                        "raster.png",
+                        "membrane-block1-lif1.png")) {
             assertTrue(printed.contains(expected), "output has '" + expected + "':\n" + printed);
         }
-        for (String name : List.of("raster.png", "membrane-block1-lif1.png", "membrane-block1-lif2.png",
-                "firing-rates.png")) {
+        for (String name :
+                List.of(
+                        "raster.png",
+                        "membrane-block1-lif1.png",
+                        "membrane-block1-lif2.png",
+                        "firing-rates.png")) {
             BufferedImage image = ImageIO.read(out.resolve(name).toFile());
             assertTrue(image != null && image.getWidth() >= 800, name);
         }
-        assertTrue(!Files.exists(out.resolve("membrane-block0-lif1.png")), "only the chosen block is plotted");
-        assertEquals(3 * 300, ImageIO.read(out.resolve("membrane-block1-lif1.png").toFile()).getHeight(),
+        assertTrue(
+                !Files.exists(out.resolve("membrane-block0-lif1.png")),
+                "only the chosen block is plotted");
+        assertEquals(
+                3 * 300,
+                ImageIO.read(out.resolve("membrane-block1-lif1.png").toFile()).getHeight(),
                 "one panel per neuron");
     }
 
@@ -67,12 +105,19 @@ class SpikesCommandTest {
     void badInputGetsAClearErrorAndExitStatus2(@TempDir Path tmp) throws Exception {
         Path model = modelDirectory(tmp.resolve("tiny"));
         String dir = model.toString();
-        assertEquals("error: --layers: the model has blocks 0..1, not 2",
+        assertEquals(
+                "error: --layers: the model has blocks 0..1, not 2",
                 error("spikes", "--model", dir, "--text", "HI", "--layers", "2"));
-        assertTrue(error("spikes", "--model", dir, "--text", "hi").contains("is not in this model's vocabulary"));
+        assertTrue(
+                error("spikes", "--model", dir, "--text", "hi")
+                        .contains("is not in this model's vocabulary"));
         assertTrue(error("spikes", "--model", dir, "--text", "").contains("--text is empty"));
-        assertTrue(error("spikes", "--model", tmp.resolve("none").toString(), "--text", "HI").contains("no model at"));
-        assertTrue(error("spikes", "--model", dir, "--text", "HI", "--e-mac", "-1").contains("E_MAC must be"));
+        assertTrue(
+                error("spikes", "--model", tmp.resolve("none").toString(), "--text", "HI")
+                        .contains("no model at"));
+        assertTrue(
+                error("spikes", "--model", dir, "--text", "HI", "--e-mac", "-1")
+                        .contains("E_MAC must be"));
     }
 
     private static String error(String... args) {

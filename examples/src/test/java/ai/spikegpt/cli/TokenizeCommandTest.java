@@ -23,12 +23,15 @@ class TokenizeCommandTest {
         try (TextTokenizer tokenizer = ModelDirectory.tokenizer(lm)) {
             ids = tokenizer.encode("AB C");
         }
-        String idList = LongStream.of(ids).mapToObj(Long::toString).collect(Collectors.joining(","));
+        String idList =
+                LongStream.of(ids).mapToObj(Long::toString).collect(Collectors.joining(","));
         assertTrue(shown.contains("4 tokens: |A|B| |C|"), shown);
         assertTrue(shown.contains("ids: " + idList), shown);
 
         Path data = Files.writeString(tmp.resolve("data.txt"), "1 AB C\n0\tC\n");
-        String written = LogitsCommandTest.run("tokenize", "--model", lm.toString(), "--data", data.toString());
+        String written =
+                LogitsCommandTest.run(
+                        "tokenize", "--model", lm.toString(), "--data", data.toString());
         String[] lines = written.strip().split("\n");
         assertEquals(2, lines.length, written);
         assertEquals("1 " + idList.replace(',', ' '), lines[0]);
@@ -41,10 +44,17 @@ class TokenizeCommandTest {
         Object[] r = ImportExportCommandTest.cli("tokenize", "--model", lm.toString());
         assertEquals(2, r[0]);
         assertTrue(r[2].toString().contains("give either texts or --data FILE"), r[2].toString());
-        r = ImportExportCommandTest.cli("tokenize", "--model", lm.toString(), "--normalize", "upper", "AB");
+        r =
+                ImportExportCommandTest.cli(
+                        "tokenize", "--model", lm.toString(), "--normalize", "upper", "AB");
         assertEquals(2, r[0]);
         assertTrue(r[2].toString().contains("unknown text normalization 'upper'"), r[2].toString());
-        r = ImportExportCommandTest.cli("tokenize", "--verbose", "--model", lm.toString()); // every command takes it
+        r =
+                ImportExportCommandTest.cli(
+                        "tokenize",
+                        "--verbose",
+                        "--model",
+                        lm.toString()); // every command takes it
         assertEquals(2, r[0]);
         assertTrue(r[2].toString().contains("give either texts or --data FILE"), r[2].toString());
     }

@@ -10,10 +10,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes single files so that a kill at any moment leaves either the old file or the new one,
- * never half of one: the content goes to a hidden temporary sibling, is flushed to the disk, and
- * replaces the file with one atomic rename. Every file this library writes goes through here (a
- * model directory, whose files must change together, uses {@link DirectoryTransaction} on top).
+ * Writes single files so that a kill at any moment leaves either the old file or the new one, never
+ * half of one: the content goes to a hidden temporary sibling, is flushed to the disk, and replaces
+ * the file with one atomic rename. Every file this library writes goes through here (a model
+ * directory, whose files must change together, uses {@link DirectoryTransaction} on top).
  *
  * <p>A failed write deletes its temporary file; a killed one leaves a hidden {@code .NAME.tmp}
  * beside the file, which no reader looks at and the next write of the same file replaces.
@@ -48,7 +48,8 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
             content.writeTo(tmp);
             sync(tmp);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -66,11 +67,13 @@ public final class AtomicFiles {
      * @throws IOException if writing fails
      */
     public static Path write(Path file, byte[] bytes) throws IOException {
-        return write(file, tmp -> {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(bytes);
-            }
-        });
+        return write(
+                file,
+                tmp -> {
+                    try (OutputStream out = Files.newOutputStream(tmp)) {
+                        out.write(bytes);
+                    }
+                });
     }
 
     /**

@@ -47,22 +47,32 @@ public final class TextFiles {
      */
     public static String read(Path file, Charset charset) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        CharsetDecoder decoder = charset.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder =
+                charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate((int) Math.ceil(bytes.length * (double) decoder.maxCharsPerByte()) + 1);
+        CharBuffer out =
+                CharBuffer.allocate(
+                        (int) Math.ceil(bytes.length * (double) decoder.maxCharsPerByte()) + 1);
         CoderResult result = decoder.decode(in, out, true);
         if (!result.isError()) {
             result = decoder.flush(out);
         }
         if (result.isError()) {
             int offset = in.position();
-            throw new NotTextException(String.format(Locale.ROOT,
-                    "%s is not %s text: line %d has the byte 0x%02X, which is not %s; convert the file to %s "
-                            + "(e.g. iconv -f ISO-8859-1 -t %s)",
-                    file, charset.name(), lineOf(bytes, offset), bytes[offset] & 0xFF, charset.name(),
-                    charset.name(), charset.name()));
+            throw new NotTextException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s is not %s text: line %d has the byte 0x%02X, which is not %s; convert the file to %s "
+                                    + "(e.g. iconv -f ISO-8859-1 -t %s)",
+                            file,
+                            charset.name(),
+                            lineOf(bytes, offset),
+                            bytes[offset] & 0xFF,
+                            charset.name(),
+                            charset.name(),
+                            charset.name()));
         }
         out.flip();
         if (out.hasRemaining() && out.charAt(0) == BYTE_ORDER_MARK) {

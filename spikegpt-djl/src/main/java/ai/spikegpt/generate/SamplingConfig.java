@@ -43,37 +43,51 @@ public final class SamplingConfig {
         stopTokens = b.stopTokens.clone();
     }
 
-    /** @return a builder: temperature 1, no top-k, top-p 1, 200 tokens, seed 0 */
+    /**
+     * @return a builder: temperature 1, no top-k, top-p 1, 200 tokens, seed 0
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the greedy configuration with the default budget */
+    /**
+     * @return the greedy configuration with the default budget
+     */
     public static SamplingConfig greedy() {
         return builder().optTemperature(0f).build();
     }
 
-    /** @return the temperature (0 = greedy) */
+    /**
+     * @return the temperature (0 = greedy)
+     */
     public float getTemperature() {
         return temperature;
     }
 
-    /** @return the number of most likely tokens kept (0 = all) */
+    /**
+     * @return the number of most likely tokens kept (0 = all)
+     */
     public int getTopK() {
         return topK;
     }
 
-    /** @return the nucleus probability mass (1 = all) */
+    /**
+     * @return the nucleus probability mass (1 = all)
+     */
     public float getTopP() {
         return topP;
     }
 
-    /** @return the largest number of generated tokens */
+    /**
+     * @return the largest number of generated tokens
+     */
     public int getMaxTokens() {
         return maxTokens;
     }
 
-    /** @return the random seed */
+    /**
+     * @return the random seed
+     */
     public long getSeed() {
         return seed;
     }
@@ -95,8 +109,19 @@ public final class SamplingConfig {
 
     @Override
     public String toString() {
-        return "SamplingConfig[temperature=" + temperature + ", topK=" + topK + ", topP=" + topP + ", maxTokens="
-                + maxTokens + ", seed=" + seed + ", stop=" + Arrays.toString(stopTokens) + "]";
+        return "SamplingConfig[temperature="
+                + temperature
+                + ", topK="
+                + topK
+                + ", topP="
+                + topP
+                + ", maxTokens="
+                + maxTokens
+                + ", seed="
+                + seed
+                + ", stop="
+                + Arrays.toString(stopTokens)
+                + "]";
     }
 
     /** Builds a {@link SamplingConfig}; every value is optional. */
@@ -110,37 +135,49 @@ public final class SamplingConfig {
 
         Builder() {}
 
-        /** @param t the temperature, >= 0 (0 = greedy) @return this builder */
+        /**
+         * @param t the temperature, >= 0 (0 = greedy) @return this builder
+         */
         public Builder optTemperature(float t) {
             temperature = t;
             return this;
         }
 
-        /** @param k keep the k most likely tokens (0 = off) @return this builder */
+        /**
+         * @param k keep the k most likely tokens (0 = off) @return this builder
+         */
         public Builder optTopK(int k) {
             topK = k;
             return this;
         }
 
-        /** @param p keep the smallest set of tokens with mass >= p, in (0, 1] @return this builder */
+        /**
+         * @param p keep the smallest set of tokens with mass >= p, in (0, 1] @return this builder
+         */
         public Builder optTopP(float p) {
             topP = p;
             return this;
         }
 
-        /** @param n the largest number of generated tokens @return this builder */
+        /**
+         * @param n the largest number of generated tokens @return this builder
+         */
         public Builder optMaxTokens(int n) {
             maxTokens = n;
             return this;
         }
 
-        /** @param s the random seed @return this builder */
+        /**
+         * @param s the random seed @return this builder
+         */
         public Builder optSeed(long s) {
             seed = s;
             return this;
         }
 
-        /** @param tokens tokens that end the generation (not emitted) @return this builder */
+        /**
+         * @param tokens tokens that end the generation (not emitted) @return this builder
+         */
         public Builder optStopTokens(long... tokens) {
             stopTokens = tokens.clone();
             return this;

@@ -27,7 +27,9 @@ public interface SequenceModel {
      */
     Step run(NDArray tokens, SpikeGptState state);
 
-    /** @return the model's configuration */
+    /**
+     * @return the model's configuration
+     */
     SpikeGptConfig config();
 
     /**
@@ -77,7 +79,8 @@ public interface SequenceModel {
                 input.addAll(state.toNDList());
                 try {
                     NDList out = predictor.predict(input);
-                    return new Step(last(out.get(0)), SpikeGptState.fromNDList(out.subNDList(1), config));
+                    return new Step(
+                            last(out.get(0)), SpikeGptState.fromNDList(out.subNDList(1), config));
                 } catch (TranslateException e) {
                     throw new IllegalStateException("prediction failed: " + e.getMessage(), e);
                 }

@@ -15,9 +15,9 @@ import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 /**
- * Generates text with a SpikeGPT language model: the prompt is read in the parallel form (in
- * chunks of the context length, carrying the recurrent state, so prompts of any length work), then
- * every new token costs one recurrent step. Tokens are handed to a listener as they are produced.
+ * Generates text with a SpikeGPT language model: the prompt is read in the parallel form (in chunks
+ * of the context length, carrying the recurrent state, so prompts of any length work), then every
+ * new token costs one recurrent step. Tokens are handed to a listener as they are produced.
  *
  * <pre>{@code
  * SpikeGptGenerator generator = new SpikeGptGenerator(SequenceModel.of(model, parameterStore));
@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  *         System.out::print);
  * }</pre>
  *
- * Native memory is released step by step: however long it runs, a generation holds only the
- * current state and the last logits.
+ * Native memory is released step by step: however long it runs, a generation holds only the current
+ * state and the last logits.
  */
 public final class SpikeGptGenerator {
 
@@ -59,7 +59,8 @@ public final class SpikeGptGenerator {
      * @return the generated tokens (without the prompt and without a stop token)
      * @throws IllegalArgumentException for an empty prompt or ids outside the vocabulary
      */
-    public long[] generate(NDManager manager, long[] prompt, SamplingConfig config, TokenListener listener) {
+    public long[] generate(
+            NDManager manager, long[] prompt, SamplingConfig config, TokenListener listener) {
         long[] out = new long[config.getMaxTokens()];
         int produced = 0;
         try (TokenIterator tokens = iterator(manager, prompt, config)) {
@@ -104,7 +105,8 @@ public final class SpikeGptGenerator {
      * @param config how to sample
      * @return the lazy token stream
      */
-    public TokenIterator iterator(NDManager manager, SpikeGptState state, NDArray lastLogits, SamplingConfig config) {
+    public TokenIterator iterator(
+            NDManager manager, SpikeGptState state, NDArray lastLogits, SamplingConfig config) {
         TokenIterator tokens = new TokenIterator(manager.newSubManager(), null, config);
         NDList read = state.toNDList();
         read.add(lastLogits);
@@ -214,17 +216,25 @@ public final class SpikeGptGenerator {
      * @return the generated text
      */
     public String generate(
-            NDManager manager, String prompt, TextTokenizer tokenizer, SamplingConfig config, Consumer<String> onText) {
+            NDManager manager,
+            String prompt,
+            TextTokenizer tokenizer,
+            SamplingConfig config,
+            Consumer<String> onText) {
         StreamingDecoder decoder = tokenizer.newDecoder();
         StringBuilder text = new StringBuilder();
-        generate(manager, tokenizer.encode(prompt), config, token -> {
-            String piece = decoder.add(token);
-            text.append(piece);
-            if (onText != null && !piece.isEmpty()) {
-                onText.accept(piece);
-            }
-            return true;
-        });
+        generate(
+                manager,
+                tokenizer.encode(prompt),
+                config,
+                token -> {
+                    String piece = decoder.add(token);
+                    text.append(piece);
+                    if (onText != null && !piece.isEmpty()) {
+                        onText.accept(piece);
+                    }
+                    return true;
+                });
         String rest = decoder.flush();
         text.append(rest);
         if (onText != null && !rest.isEmpty()) {
@@ -235,16 +245,17 @@ public final class SpikeGptGenerator {
 
     /**
      * Runs one chunk and moves only the logits and the new state to the session. Everything else
-     * the step creates is freed when it returns: the input and what derives from it with the
-     * step's own manager, and results computed from parameters alone (which DJL puts in the
-     * parameters' manager) with the scope. The scope alone would not do: DJL does not register
-     * arrays created from Java data, such as the input, in a scope.
+     * the step creates is freed when it returns: the input and what derives from it with the step's
+     * own manager, and results computed from parameters alone (which DJL puts in the parameters'
+     * manager) with the scope. The scope alone would not do: DJL does not register arrays created
+     * from Java data, such as the input, in a scope.
      */
     private SequenceModel.Step step(NDManager session, long[] tokens, SpikeGptState state) {
         try (NDManager stepManager = session.newSubManager();
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            SequenceModel.Step step = model.run(stepManager.create(tokens, new Shape(1, tokens.length)), state);
+            SequenceModel.Step step =
+                    model.run(stepManager.create(tokens, new Shape(1, tokens.length)), state);
             NDList kept = step.state().toNDList();
             kept.add(step.logits());
             Tensors.keep(kept, session);

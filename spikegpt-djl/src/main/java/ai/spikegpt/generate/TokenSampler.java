@@ -34,7 +34,8 @@ public final class TokenSampler {
         int best = 0;
         for (int i = 0; i < n; i++) {
             if (Float.isNaN(logits[i])) {
-                throw new IllegalStateException("the model produced NaN logits: the weights are damaged");
+                throw new IllegalStateException(
+                        "the model produced NaN logits: the weights are damaged");
             }
             if (logits[i] > logits[best]) {
                 best = i;

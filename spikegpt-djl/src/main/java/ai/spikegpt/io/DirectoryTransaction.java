@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * Replaces a set of files in a directory as a whole, so that a reader after a kill at any moment
- * finds the complete old set or the complete new one, never new configuration beside old weights.
- * A model directory ({@link ModelDirectory#save}) and a training checkpoint are written this way.
+ * finds the complete old set or the complete new one, never new configuration beside old weights. A
+ * model directory ({@link ModelDirectory#save}) and a training checkpoint are written this way.
  *
  * <pre>
  *   1. write    DIR/.staging/ gets the new files, flushed to the disk
@@ -27,9 +27,9 @@ import java.util.stream.Stream;
  *
  * A kill before step 2 leaves the old files untouched beside a {@code .staging} folder, which
  * readers ignore and the next write deletes. A kill after step 2 leaves a {@code .commit} folder:
- * {@link #recover}, which every reader calls first, finishes step 3. Readers do not delete a
- * {@code .staging} folder because it may belong to a write still running in another process (a
- * fine-tuning run saving its best epoch while the directory is evaluated).
+ * {@link #recover}, which every reader calls first, finishes step 3. Readers do not delete a {@code
+ * .staging} folder because it may belong to a write still running in another process (a fine-tuning
+ * run saving its best epoch while the directory is evaluated).
  *
  * <p>The set is flat: regular files, no folders. Other files of the directory (a run's {@code
  * training/} curves, its {@code checkpoint/}) are not touched.
@@ -79,7 +79,9 @@ public final class DirectoryTransaction implements AutoCloseable {
         return new DirectoryTransaction(dir, staging);
     }
 
-    /** @return the folder to write the new files into, under their final names */
+    /**
+     * @return the folder to write the new files into, under their final names
+     */
     public Path staging() {
         return staging;
     }
@@ -138,7 +140,9 @@ public final class DirectoryTransaction implements AutoCloseable {
         Path commit = dir.resolve(COMMIT);
         Path obsoleteList = commit.resolve(OBSOLETE);
         List<String> obsolete =
-                Files.exists(obsoleteList) ? Files.readAllLines(obsoleteList, StandardCharsets.UTF_8) : List.of();
+                Files.exists(obsoleteList)
+                        ? Files.readAllLines(obsoleteList, StandardCharsets.UTF_8)
+                        : List.of();
         try (Stream<Path> files = Files.list(commit)) {
             for (Path f : files.toList()) {
                 if (!f.equals(obsoleteList)) {
@@ -156,7 +160,11 @@ public final class DirectoryTransaction implements AutoCloseable {
 
     private static void moveIntoPlace(Path source, Path target) throws IOException {
         try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    source,
+                    target,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (NoSuchFileException e) {
             // a reader in another process recovering the same directory moved it first
         }

@@ -5,9 +5,9 @@ import java.nio.ByteBuffer;
 /**
  * Decodes stored floating-point data (F32, F64, F16, BF16) to float32 in Java.
  *
- * <p>Why in Java: DJL's PyTorch engine aborts the JVM on bfloat16 arrays, so half-precision
- * weights are widened here, exactly, before any NDArray exists. Shared by every weights reader so
- * that all formats convert identically.
+ * <p>Why in Java: DJL's PyTorch engine aborts the JVM on bfloat16 arrays, so half-precision weights
+ * are widened here, exactly, before any NDArray exists. Shared by every weights reader so that all
+ * formats convert identically.
  */
 public final class FloatCodec {
 
@@ -52,8 +52,8 @@ public final class FloatCodec {
     }
 
     /**
-     * Decodes {@code out.length} elements, element {@code i} at byte {@code i * width} of the buffer
-     * (absolute positions from 0, in the buffer's byte order).
+     * Decodes {@code out.length} elements, element {@code i} at byte {@code i * width} of the
+     * buffer (absolute positions from 0, in the buffer's byte order).
      *
      * @param data the stored bytes
      * @param dtype F32, F64, F16 or BF16

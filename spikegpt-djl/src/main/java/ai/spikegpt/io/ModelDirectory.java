@@ -33,8 +33,8 @@ import java.util.Set;
  *
  * <p>These files change together: {@link #save} replaces them as a whole through a {@link
  * DirectoryTransaction}, and every reader here first finishes a save that a kill interrupted after
- * its commit, so a model is never read as new configuration beside old weights. Other files in
- * the directory (a training run's {@code training/} and {@code checkpoint/}) are left alone.
+ * its commit, so a model is never read as new configuration beside old weights. Other files in the
+ * directory (a training run's {@code training/} and {@code checkpoint/}) are left alone.
  */
 public final class ModelDirectory {
 
@@ -48,15 +48,18 @@ public final class ModelDirectory {
     static final String SERVING = "serving.properties";
 
     /** Every file a save writes or, when the new model has no such file, deletes. */
-    static final Set<String> FILES = Set.of(CONFIG, WEIGHTS, CharTokenizer.FILE, BpeTokenizer.FILE, SERVING);
+    static final Set<String> FILES =
+            Set.of(CONFIG, WEIGHTS, CharTokenizer.FILE, BpeTokenizer.FILE, SERVING);
 
     /** DJL's model-loading settings: the block factory builds the model from the safetensors. */
-    static final String SERVING_PROPERTIES = String.join("\n",
-            "engine=PyTorch",
-            "blockFactory=ai.spikegpt.zoo.SpikeGptBlockFactory",
-            "translatorFactory=ai.spikegpt.translator.SpikeGptTranslatorFactory",
-            "option.hasParameter=false",
-            "");
+    static final String SERVING_PROPERTIES =
+            String.join(
+                    "\n",
+                    "engine=PyTorch",
+                    "blockFactory=ai.spikegpt.zoo.SpikeGptBlockFactory",
+                    "translatorFactory=ai.spikegpt.translator.SpikeGptTranslatorFactory",
+                    "option.hasParameter=false",
+                    "");
 
     private ModelDirectory() {}
 
@@ -76,8 +79,8 @@ public final class ModelDirectory {
     }
 
     /**
-     * Writes a model directory, replacing the model files of one already there as a whole: after
-     * a failure or a kill at any moment, the directory holds the old model or the new one.
+     * Writes a model directory, replacing the model files of one already there as a whole: after a
+     * failure or a kill at any moment, the directory holds the old model or the new one.
      *
      * @param dir the directory (created if needed)
      * @param block a {@link SpikeGptModel} or {@link SpikeGptClassifier}
@@ -112,7 +115,8 @@ public final class ModelDirectory {
      * @param tokenizer its tokenizer, or null to write none
      * @param storage float32, or float16 for half the size
      * @param metadata extra metadata strings for the weights file, or null
-     * @return the names of the files a commit replaces or deletes ({@link DirectoryTransaction#commit})
+     * @return the names of the files a commit replaces or deletes ({@link
+     *     DirectoryTransaction#commit})
      * @throws IOException if writing fails
      */
     public static Set<String> writeFiles(
@@ -124,10 +128,18 @@ public final class ModelDirectory {
             Map<String, String> metadata)
             throws IOException {
         if (block instanceof SpikeGptModel && config.getClasses() > 0) {
-            config = config.toBuilder().optClasses(0).build(); // no head saved: the directory is a language model
+            config =
+                    config.toBuilder()
+                            .optClasses(0)
+                            .build(); // no head saved: the directory is a language model
         }
         config.save(staging.resolve(CONFIG));
-        ModelIO.save(ModelIO.namedParameters(block), config, staging.resolve(WEIGHTS), storage, metadata);
+        ModelIO.save(
+                ModelIO.namedParameters(block),
+                config,
+                staging.resolve(WEIGHTS),
+                storage,
+                metadata);
         if (tokenizer != null) {
             tokenizer.save(staging);
         }
@@ -169,11 +181,13 @@ public final class ModelDirectory {
      * @throws IOException if it cannot be read
      * @throws IllegalArgumentException if the model has no classification head
      */
-    public static SpikeGptClassifier loadClassifier(Path dir, NDManager manager) throws IOException {
+    public static SpikeGptClassifier loadClassifier(Path dir, NDManager manager)
+            throws IOException {
         SpikeGptConfig config = config(dir);
         if (config.getClasses() < 2) {
             throw new IllegalArgumentException(
-                    dir + " holds a language model without a classification head (n_classes = 0): fine-tune it "
+                    dir
+                            + " holds a language model without a classification head (n_classes = 0): fine-tune it "
                             + "with 'spikegpt finetune-classifier' first");
         }
         return ModelIO.loadClassifier(dir.resolve(WEIGHTS), config, manager);
@@ -190,7 +204,8 @@ public final class ModelDirectory {
      * @return the classifier
      * @throws IOException if it cannot be read
      */
-    public static SpikeGptClassifier newClassifier(Path dir, List<String> labels, NDManager manager) throws IOException {
+    public static SpikeGptClassifier newClassifier(Path dir, List<String> labels, NDManager manager)
+            throws IOException {
         SpikeGptConfig config = config(dir).toBuilder().optLabels(labels).build();
         return ModelIO.newClassifier(Safetensors.open(dir.resolve(WEIGHTS)), config, manager);
     }
@@ -209,13 +224,20 @@ public final class ModelDirectory {
             int size = tokenizer.vocabSize();
             tokenizer.close();
             throw new IllegalArgumentException(
-                    dir + ": the tokenizer has " + size + " tokens but the model's vocab_size is "
-                            + config.getVocabSize() + "; the tokenizer does not belong to this model");
+                    dir
+                            + ": the tokenizer has "
+                            + size
+                            + " tokens but the model's vocab_size is "
+                            + config.getVocabSize()
+                            + "; the tokenizer does not belong to this model");
         }
         return tokenizer;
     }
 
-    /** Finishes an interrupted save where the check cannot report an error: a failure shows when the model is read. */
+    /**
+     * Finishes an interrupted save where the check cannot report an error: a failure shows when the
+     * model is read.
+     */
     private static void recover(Path dir) {
         try {
             DirectoryTransaction.recover(dir);
@@ -229,7 +251,8 @@ public final class ModelDirectory {
             throw new IllegalArgumentException("no model directory at " + dir);
         }
         DirectoryTransaction.recover(dir);
-        if (!Files.isRegularFile(dir.resolve(CONFIG)) || !Files.isRegularFile(dir.resolve(WEIGHTS))) {
+        if (!Files.isRegularFile(dir.resolve(CONFIG))
+                || !Files.isRegularFile(dir.resolve(WEIGHTS))) {
             throw new IllegalArgumentException(
                     dir + " is not a model directory: it needs " + CONFIG + " and " + WEIGHTS);
         }

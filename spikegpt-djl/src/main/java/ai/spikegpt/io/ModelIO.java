@@ -49,12 +49,14 @@ public final class ModelIO {
         String json = weights.metadata().get(CONFIG_KEY);
         if (json == null) {
             throw new IllegalArgumentException(
-                    weights.origin() + " has no __metadata__.config: give the configuration (--config config.json)");
+                    weights.origin()
+                            + " has no __metadata__.config: give the configuration (--config config.json)");
         }
         try {
             return SpikeGptConfig.fromJson(json);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(weights.origin() + " __metadata__.config: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    weights.origin() + " __metadata__.config: " + e.getMessage(), e);
         }
     }
 
@@ -67,8 +69,8 @@ public final class ModelIO {
      * @return the initialised model
      * @throws IOException if the file cannot be read
      */
-    public static SpikeGptModel loadLanguageModel(Path file, SpikeGptConfig config, NDManager manager)
-            throws IOException {
+    public static SpikeGptModel loadLanguageModel(
+            Path file, SpikeGptConfig config, NDManager manager) throws IOException {
         return loadLanguageModel(Safetensors.open(file), config, manager);
     }
 
@@ -81,7 +83,8 @@ public final class ModelIO {
      * @return the initialised model
      * @throws IllegalArgumentException if a tensor is missing, unexpected or mis-shaped
      */
-    public static SpikeGptModel loadLanguageModel(TensorSource weights, SpikeGptConfig config, NDManager manager) {
+    public static SpikeGptModel loadLanguageModel(
+            TensorSource weights, SpikeGptConfig config, NDManager manager) {
         SpikeGptModel model = new SpikeGptModel(config(weights, config));
         assign(model.namedParameters(), weights, model.getConfig(), true);
         model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
@@ -97,8 +100,8 @@ public final class ModelIO {
      * @return the initialised classifier
      * @throws IOException if the file cannot be read
      */
-    public static SpikeGptClassifier loadClassifier(Path file, SpikeGptConfig config, NDManager manager)
-            throws IOException {
+    public static SpikeGptClassifier loadClassifier(
+            Path file, SpikeGptConfig config, NDManager manager) throws IOException {
         return loadClassifier(Safetensors.open(file), config, manager);
     }
 
@@ -111,7 +114,8 @@ public final class ModelIO {
      * @return the initialised classifier
      * @throws IllegalArgumentException if a tensor is missing, unexpected or mis-shaped
      */
-    public static SpikeGptClassifier loadClassifier(TensorSource weights, SpikeGptConfig config, NDManager manager) {
+    public static SpikeGptClassifier loadClassifier(
+            TensorSource weights, SpikeGptConfig config, NDManager manager) {
         SpikeGptClassifier classifier = new SpikeGptClassifier(config(weights, config));
         assign(classifier.namedParameters(), weights, classifier.getConfig(), false);
         classifier.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
@@ -124,12 +128,14 @@ public final class ModelIO {
      * the source are ignored). This is where fine-tuning for classification begins.
      *
      * @param weights the language model's tensors
-     * @param config the language model's configuration with the labels to learn ({@code n_classes >= 2})
+     * @param config the language model's configuration with the labels to learn ({@code n_classes
+     *     >= 2})
      * @param manager the manager that owns the parameters
      * @return the initialised classifier
      * @throws IllegalArgumentException if a tensor is missing, unexpected or mis-shaped
      */
-    public static SpikeGptClassifier newClassifier(TensorSource weights, SpikeGptConfig config, NDManager manager) {
+    public static SpikeGptClassifier newClassifier(
+            TensorSource weights, SpikeGptConfig config, NDManager manager) {
         SpikeGptClassifier classifier = new SpikeGptClassifier(config(weights, config));
         assign(classifier.getModel().namedParameters(), weights, classifier.getConfig(), true);
         classifier.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
@@ -144,13 +150,24 @@ public final class ModelIO {
      * @param config the configuration, for messages
      * @param ignoreClassifier whether {@code classifier.*} tensors may be present and unused
      */
-    static void assign(Map<String, Parameter> params, TensorSource weights, SpikeGptConfig config, boolean ignoreClassifier) {
+    static void assign(
+            Map<String, Parameter> params,
+            TensorSource weights,
+            SpikeGptConfig config,
+            boolean ignoreClassifier) {
         Map<String, Shape> shapes = weights.shapes();
         for (String name : shapes.keySet()) {
-            if (!params.containsKey(name) && !(ignoreClassifier && name.startsWith("classifier."))) {
+            if (!params.containsKey(name)
+                    && !(ignoreClassifier && name.startsWith("classifier."))) {
                 throw new IllegalArgumentException(
-                        weights.origin() + " has tensor '" + name + "' that " + config + " has no place for; "
-                                + describe(weights) + ". Check that the configuration matches the weights.");
+                        weights.origin()
+                                + " has tensor '"
+                                + name
+                                + "' that "
+                                + config
+                                + " has no place for; "
+                                + describe(weights)
+                                + ". Check that the configuration matches the weights.");
             }
         }
         for (Map.Entry<String, Parameter> p : params.entrySet()) {
@@ -159,25 +176,49 @@ public final class ModelIO {
             Shape stored = shapes.get(name);
             if (stored == null) {
                 throw new IllegalArgumentException(
-                        weights.origin() + " lacks tensor '" + name + "' that " + config + " needs; "
-                                + describe(weights) + ". Check that the configuration matches the weights.");
+                        weights.origin()
+                                + " lacks tensor '"
+                                + name
+                                + "' that "
+                                + config
+                                + " needs; "
+                                + describe(weights)
+                                + ". Check that the configuration matches the weights.");
             }
             Shape expected = expectedShape(parameter, name, config);
             if (expected != null && !expected.equals(stored)) {
                 throw new IllegalArgumentException(
-                        "tensor '" + name + "' in " + weights.origin() + " has shape " + stored
-                                + " but " + config + " expects " + expected);
+                        "tensor '"
+                                + name
+                                + "' in "
+                                + weights.origin()
+                                + " has shape "
+                                + stored
+                                + " but "
+                                + config
+                                + " expects "
+                                + expected);
             }
             if (!FloatCodec.isFloat(weights.dtype(name))) {
                 throw new IllegalArgumentException(
-                        "tensor '" + name + "' in " + weights.origin() + " is " + weights.dtype(name)
+                        "tensor '"
+                                + name
+                                + "' in "
+                                + weights.origin()
+                                + " is "
+                                + weights.dtype(name)
                                 + "; weights must be floating point (F32, F16, BF16 or F64)");
             }
             parameter.setInitializer(
                     (manager, shape, dataType) -> {
                         if (!shape.equals(stored)) {
                             throw new IllegalArgumentException(
-                                    "tensor '" + name + "' has shape " + stored + ", expected " + shape);
+                                    "tensor '"
+                                            + name
+                                            + "' has shape "
+                                            + stored
+                                            + ", expected "
+                                            + shape);
                         }
                         NDArray array = Tensors.fromJava(manager, finite(weights, name), stored);
                         return dataType == DataType.FLOAT32 ? array : array.toType(dataType, false);
@@ -193,9 +234,17 @@ public final class ModelIO {
         float[] values = weights.floats(name);
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw new IllegalArgumentException("tensor '" + name + "' in " + weights.origin() + " holds "
-                        + values[i] + " at index " + i + ": the weights are damaged (a diverged training run "
-                        + "or a broken file); retrain, or load an earlier checkpoint");
+                throw new IllegalArgumentException(
+                        "tensor '"
+                                + name
+                                + "' in "
+                                + weights.origin()
+                                + " holds "
+                                + values[i]
+                                + " at index "
+                                + i
+                                + ": the weights are damaged (a diverged training run "
+                                + "or a broken file); retrain, or load an earlier checkpoint");
             }
         }
         return values;
@@ -236,7 +285,9 @@ public final class ModelIO {
             }
         }
         Shape emb = weights.shapes().get("emb.weight");
-        return "the file holds " + blocks.size() + " blocks"
+        return "the file holds "
+                + blocks.size()
+                + " blocks"
                 + (emb == null ? "" : " and emb.weight " + emb + " (vocab_size, n_embd)");
     }
 

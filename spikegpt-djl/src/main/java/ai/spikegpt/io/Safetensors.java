@@ -30,8 +30,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes the safetensors format: an 8-byte little-endian header length N, N bytes of
- * JSON ({@code {"name": {"dtype", "shape", "data_offsets"}, "__metadata__": {...}}}), then the raw
+ * Reads and writes the safetensors format: an 8-byte little-endian header length N, N bytes of JSON
+ * ({@code {"name": {"dtype", "shape", "data_offsets"}, "__metadata__": {...}}}), then the raw
  * little-endian data.
  *
  * <p>Why not {@code NDList.decode}: DJL's codec drops {@code __metadata__} (where the model's
@@ -52,7 +52,9 @@ public final class Safetensors implements TensorSource {
 
     /** One tensor's header entry. */
     public record Entry(String name, String dtype, long[] shape, long begin, long end) {
-        /** @return the number of elements */
+        /**
+         * @return the number of elements
+         */
         public long size() {
             long n = 1;
             for (long d : shape) {
@@ -61,13 +63,16 @@ public final class Safetensors implements TensorSource {
             return n;
         }
 
-        /** @return the shape as a DJL shape */
+        /**
+         * @return the shape as a DJL shape
+         */
         public Shape djlShape() {
             return new Shape(shape);
         }
     }
 
-    private Safetensors(Path file, Map<String, Entry> entries, Map<String, String> metadata, ByteBuffer data) {
+    private Safetensors(
+            Path file, Map<String, Entry> entries, Map<String, String> metadata, ByteBuffer data) {
         this.file = file;
         this.entries = entries;
         Map<String, Shape> s = new LinkedHashMap<>();
@@ -98,8 +103,12 @@ public final class Safetensors implements TensorSource {
             long headerLength = lengthBytes.getLong(0);
             if (headerLength <= 0 || headerLength > MAX_HEADER || headerLength > size - 8) {
                 throw new IOException(
-                        file + " is not a valid safetensors file (header length " + headerLength + ", file size "
-                                + size + "): truncated or not safetensors");
+                        file
+                                + " is not a valid safetensors file (header length "
+                                + headerLength
+                                + ", file size "
+                                + size
+                                + "): truncated or not safetensors");
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
             readFully(channel, header, 8);
@@ -114,7 +123,8 @@ public final class Safetensors implements TensorSource {
         }
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+            throws IOException {
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, position + buffer.position());
             if (n < 0) {
@@ -124,7 +134,8 @@ public final class Safetensors implements TensorSource {
     }
 
     private static Map<String, Entry> parseHeader(
-            Path file, String json, long dataLength, Map<String, String> metadata) throws IOException {
+            Path file, String json, long dataLength, Map<String, String> metadata)
+            throws IOException {
         JsonObject root;
         try {
             JsonElement tree = JsonParser.parseString(json);
@@ -133,7 +144,8 @@ public final class Safetensors implements TensorSource {
             }
             root = tree.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new IOException(file + ": the safetensors header is not valid JSON: " + e.getMessage(), e);
+            throw new IOException(
+                    file + ": the safetensors header is not valid JSON: " + e.getMessage(), e);
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.entrySet()) {
@@ -153,21 +165,44 @@ public final class Safetensors implements TensorSource {
                     shape[i] = shapeJson.get(i).getAsLong();
                 }
                 JsonArray offsets = o.getAsJsonArray("data_offsets");
-                Entry entry = new Entry(name, dtype, shape, offsets.get(0).getAsLong(), offsets.get(1).getAsLong());
+                Entry entry =
+                        new Entry(
+                                name,
+                                dtype,
+                                shape,
+                                offsets.get(0).getAsLong(),
+                                offsets.get(1).getAsLong());
                 int width = bytesPerElement(file, entry);
-                if (entry.begin < 0 || entry.end < entry.begin || entry.end - entry.begin != entry.size() * width) {
+                if (entry.begin < 0
+                        || entry.end < entry.begin
+                        || entry.end - entry.begin != entry.size() * width) {
                     throw new IOException(
-                            file + ": tensor '" + name + "' has inconsistent offsets " + entry.begin + ".."
-                                    + entry.end + " for " + dtype + java.util.Arrays.toString(shape));
+                            file
+                                    + ": tensor '"
+                                    + name
+                                    + "' has inconsistent offsets "
+                                    + entry.begin
+                                    + ".."
+                                    + entry.end
+                                    + " for "
+                                    + dtype
+                                    + java.util.Arrays.toString(shape));
                 }
                 if (entry.end > dataLength) {
                     throw new IOException(
-                            file + " is truncated: tensor '" + name + "' ends at data byte " + entry.end
-                                    + " but the file holds only " + dataLength + " data bytes; re-download or re-export it");
+                            file
+                                    + " is truncated: tensor '"
+                                    + name
+                                    + "' ends at data byte "
+                                    + entry.end
+                                    + " but the file holds only "
+                                    + dataLength
+                                    + " data bytes; re-download or re-export it");
                 }
                 entries.put(name, entry);
             } catch (RuntimeException ex) {
-                throw new IOException(file + ": malformed safetensors entry '" + name + "': " + ex, ex);
+                throw new IOException(
+                        file + ": malformed safetensors entry '" + name + "': " + ex, ex);
             }
         }
         requireDisjoint(file, entries.values());
@@ -186,9 +221,21 @@ public final class Safetensors implements TensorSource {
             Entry before = byStart.get(i - 1);
             Entry after = byStart.get(i);
             if (after.begin < before.end) {
-                throw new IOException(file + ": tensors '" + before.name + "' (bytes " + before.begin + ".."
-                        + before.end + ") and '" + after.name + "' (bytes " + after.begin + ".." + after.end
-                        + ") overlap; the file is damaged or was not written by a safetensors writer");
+                throw new IOException(
+                        file
+                                + ": tensors '"
+                                + before.name
+                                + "' (bytes "
+                                + before.begin
+                                + ".."
+                                + before.end
+                                + ") and '"
+                                + after.name
+                                + "' (bytes "
+                                + after.begin
+                                + ".."
+                                + after.end
+                                + ") overlap; the file is damaged or was not written by a safetensors writer");
             }
         }
     }
@@ -210,16 +257,21 @@ public final class Safetensors implements TensorSource {
             case "BOOL":
                 return 1;
             default:
-                throw new IOException(file + ": tensor '" + e.name + "' has unsupported dtype " + e.dtype);
+                throw new IOException(
+                        file + ": tensor '" + e.name + "' has unsupported dtype " + e.dtype);
         }
     }
 
-    /** @return the tensor entries by name, in file order */
+    /**
+     * @return the tensor entries by name, in file order
+     */
     public Map<String, Entry> entries() {
         return entries;
     }
 
-    /** @return the {@code __metadata__} strings */
+    /**
+     * @return the {@code __metadata__} strings
+     */
     @Override
     public Map<String, String> metadata() {
         return metadata;
@@ -240,7 +292,9 @@ public final class Safetensors implements TensorSource {
         return entry(name).dtype();
     }
 
-    /** @return the file */
+    /**
+     * @return the file
+     */
     public Path file() {
         return file;
     }
@@ -257,7 +311,12 @@ public final class Safetensors implements TensorSource {
         Entry e = entry(name);
         if (!FloatCodec.isFloat(e.dtype)) {
             throw new IllegalArgumentException(
-                    file + ": tensor '" + name + "' is " + e.dtype + ", expected a floating-point type");
+                    file
+                            + ": tensor '"
+                            + name
+                            + "' is "
+                            + e.dtype
+                            + ", expected a floating-point type");
         }
         float[] out = new float[Math.toIntExact(e.size())];
         FloatCodec.decode(slice(e), e.dtype, out);
@@ -295,7 +354,12 @@ public final class Safetensors implements TensorSource {
                     break;
                 default:
                     throw new IllegalArgumentException(
-                            file + ": tensor '" + name + "' is " + e.dtype + ", expected an integer type");
+                            file
+                                    + ": tensor '"
+                                    + name
+                                    + "' is "
+                                    + e.dtype
+                                    + ", expected an integer type");
             }
         }
         return out;
@@ -356,10 +420,12 @@ public final class Safetensors implements TensorSource {
      * @param storage {@link DataType#FLOAT32} or {@link DataType#FLOAT16}
      * @throws IOException if the file cannot be written
      */
-    public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata, DataType storage)
+    public static void write(
+            Path file, Map<String, NDArray> tensors, Map<String, String> metadata, DataType storage)
             throws IOException {
         if (storage != DataType.FLOAT32 && storage != DataType.FLOAT16) {
-            throw new IllegalArgumentException("weights can be stored as float32 or float16, not " + storage);
+            throw new IllegalArgumentException(
+                    "weights can be stored as float32 or float16, not " + storage);
         }
         String dtype = storage == DataType.FLOAT32 ? "F32" : "F16";
         int width = storage == DataType.FLOAT32 ? 4 : 2;
@@ -382,19 +448,24 @@ public final class Safetensors implements TensorSource {
         }
         byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
-        AtomicFiles.write(file, tmp -> {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded);
-                os.write(len.array());
-                os.write(json);
-                for (int i = json.length; i < padded; i++) {
-                    os.write(' ');
-                }
-                for (NDArray a : tensors.values()) {
-                    os.write(littleEndianBytes(a, storage));
-                }
-            }
-        });
+        AtomicFiles.write(
+                file,
+                tmp -> {
+                    try (OutputStream os = Files.newOutputStream(tmp)) {
+                        ByteBuffer len =
+                                ByteBuffer.allocate(8)
+                                        .order(ByteOrder.LITTLE_ENDIAN)
+                                        .putLong(0, padded);
+                        os.write(len.array());
+                        os.write(json);
+                        for (int i = json.length; i < padded; i++) {
+                            os.write(' ');
+                        }
+                        for (NDArray a : tensors.values()) {
+                            os.write(littleEndianBytes(a, storage));
+                        }
+                    }
+                });
     }
 
     private static byte[] littleEndianBytes(NDArray a, DataType storage) {

@@ -14,10 +14,14 @@ import java.util.Map;
  */
 public interface TensorSource {
 
-    /** @return where the tensors come from, for messages (usually the file path) */
+    /**
+     * @return where the tensors come from, for messages (usually the file path)
+     */
     String origin();
 
-    /** @return tensor names to shapes, in the order the file lists them */
+    /**
+     * @return tensor names to shapes, in the order the file lists them
+     */
     Map<String, Shape> shapes();
 
     /**
@@ -38,7 +42,9 @@ public interface TensorSource {
      */
     float[] floats(String name);
 
-    /** @return string metadata of the file (safetensors {@code __metadata__}); empty if none */
+    /**
+     * @return string metadata of the file (safetensors {@code __metadata__}); empty if none
+     */
     default Map<String, String> metadata() {
         return Map.of();
     }

@@ -24,8 +24,8 @@ import ai.spikegpt.nn.SpikingNeuron;
  * </pre>
  *
  * In SpikeGPT-B a LIF neuron replaces {@code relu(.)^2}, so the hidden layer is binary too.
- * Parameters (original names under {@code blocks.i.ffn.}): {@code time_mix_k/r [1, 1, C]},
- * {@code key [H, C], receptance [C, C], value [C, H]} (bias-free).
+ * Parameters (original names under {@code blocks.i.ffn.}): {@code time_mix_k/r [1, 1, C]}, {@code
+ * key [H, C], receptance [C, C], value [C, H]} (bias-free).
  */
 public final class ChannelMix extends AbstractBlock {
 
@@ -52,8 +52,14 @@ public final class ChannelMix extends AbstractBlock {
         this.channels = c;
         this.hidden = config.getFfnHiddenSize();
         Shape mixShape = new Shape(1, 1, c);
-        timeMixK = addParameter(TimeMix.vector("time_mix_k", mixShape, RwkvInit.timeMix(layer, layers, c, 1, 0)));
-        timeMixR = addParameter(TimeMix.vector("time_mix_r", mixShape, RwkvInit.timeMix(layer, layers, c, 1, 0)));
+        timeMixK =
+                addParameter(
+                        TimeMix.vector(
+                                "time_mix_k", mixShape, RwkvInit.timeMix(layer, layers, c, 1, 0)));
+        timeMixR =
+                addParameter(
+                        TimeMix.vector(
+                                "time_mix_r", mixShape, RwkvInit.timeMix(layer, layers, c, 1, 0)));
         key = addChildBlock("key", TimeMix.linear(hidden));
         receptance = addChildBlock("receptance", TimeMix.linear(c));
         value = addChildBlock("value", TimeMix.linear(c));
@@ -61,7 +67,8 @@ public final class ChannelMix extends AbstractBlock {
     }
 
     /** The output, the hidden activation, and the states to carry on. */
-    record Output(NDArray out, NDArray hiddenActivation, NDArray lastInput, NDArray hiddenMembrane) {}
+    record Output(
+            NDArray out, NDArray hiddenActivation, NDArray lastInput, NDArray hiddenMembrane) {}
 
     /**
      * Runs the channel mix over a sequence.
@@ -76,18 +83,28 @@ public final class ChannelMix extends AbstractBlock {
         Device device = x.getDevice();
         NDArray xx = TokenShift.previous(x, state == null ? null : state.ffnXx());
         NDArray dx = x.sub(xx);
-        NDArray k = TimeMix.apply(ps, key, TokenShift.mix(xx, dx, ps.getValue(timeMixK, device, training)), training);
+        NDArray k =
+                TimeMix.apply(
+                        ps,
+                        key,
+                        TokenShift.mix(xx, dx, ps.getValue(timeMixK, device, training)),
+                        training);
         NDArray membrane = null;
         if (hiddenNeuron == null) {
             k = Activation.relu(k).square();
         } else {
-            NDList spikes = hiddenNeuron.spike(ps, k, state == null ? null : state.ffnLifV(), training);
+            NDList spikes =
+                    hiddenNeuron.spike(ps, k, state == null ? null : state.ffnLifV(), training);
             k = spikes.get(0);
             membrane = spikes.get(1);
         }
         NDArray r =
                 Activation.sigmoid(
-                        TimeMix.apply(ps, receptance, TokenShift.mix(xx, dx, ps.getValue(timeMixR, device, training)), training));
+                        TimeMix.apply(
+                                ps,
+                                receptance,
+                                TokenShift.mix(xx, dx, ps.getValue(timeMixR, device, training)),
+                                training));
         NDArray out = r.mul(TimeMix.apply(ps, value, k, training));
         return new Output(out, k, TokenShift.last(x), membrane);
     }
@@ -104,7 +121,8 @@ public final class ChannelMix extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape in = new Shape(1, 1, channels);
         key.initialize(manager, dataType, in);
         receptance.initialize(manager, dataType, in);

@@ -11,12 +11,12 @@ import ai.djl.ndarray.NDArray;
  *   <li>{@code aa, bb, pp}: the WKV numerator, denominator and exponent;
  *   <li>{@code ffnXx}: the LN2 output of the previous token (channel-mix token shift);
  *   <li>{@code lif1V, lif2V}: the membranes of the LIF neurons after time mix and channel mix;
- *   <li>{@code ffnLifV}: SpikeGPT-B only, the membrane of the LIF inside the channel mix,
- *       {@code [B, ffn_mult C]}; null otherwise.
+ *   <li>{@code ffnLifV}: SpikeGPT-B only, the membrane of the LIF inside the channel mix, {@code
+ *       [B, ffn_mult C]}; null otherwise.
  * </ul>
  *
- * Without the membranes the recurrent form could not reproduce the parallel form: the LIF
- * neurons remember across tokens.
+ * Without the membranes the recurrent form could not reproduce the parallel form: the LIF neurons
+ * remember across tokens.
  */
 public record LayerState(
         NDArray attXx,

@@ -22,7 +22,9 @@ final class RwkvInit {
 
     static Initializer timeDecay(int layer, int layers, int channels) {
         double r01 = layers > 1 ? layer / (double) (layers - 1) : 0.0;
-        return values(channels, h -> -5 + 8 * Math.pow(h / (double) Math.max(channels - 1, 1), 0.7 + 1.3 * r01));
+        return values(
+                channels,
+                h -> -5 + 8 * Math.pow(h / (double) Math.max(channels - 1, 1), 0.7 + 1.3 * r01));
     }
 
     static Initializer timeFirst(int channels) {
@@ -42,9 +44,11 @@ final class RwkvInit {
                 v[h] = (float) f.applyAsDouble(h);
             }
             if (shape.size() != channels) {
-                throw new IllegalStateException("expected " + channels + " values for shape " + shape);
+                throw new IllegalStateException(
+                        "expected " + channels + " values for shape " + shape);
             }
-            return Tensors.fromJava(manager, v, new Shape(shape.getShape())).toType(dataType, false);
+            return Tensors.fromJava(manager, v, new Shape(shape.getShape()))
+                    .toType(dataType, false);
         };
     }
 }

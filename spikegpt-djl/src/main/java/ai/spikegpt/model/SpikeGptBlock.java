@@ -27,8 +27,8 @@ import ai.spikegpt.nn.Tensors;
  *   x = dropout(x)                          (training only)
  * </pre>
  *
- * The neurons follow the {@link Variant}: LIF (SpikeGPT, SpikeGPT-B), Heaviside (Heaviside RWKV)
- * or none (vanilla RWKV). LayerNorms: eps from the configuration, biased variance, affine.
+ * The neurons follow the {@link Variant}: LIF (SpikeGPT, SpikeGPT-B), Heaviside (Heaviside RWKV) or
+ * none (vanilla RWKV). LayerNorms: eps from the configuration, biased variance, affine.
  */
 public final class SpikeGptBlock extends AbstractBlock {
 
@@ -63,10 +63,17 @@ public final class SpikeGptBlock extends AbstractBlock {
                 addChildBlock(
                         "ffn",
                         new ChannelMix(
-                                config, layer, config.getVariant() == Variant.SPIKEGPT_B ? newNeuron(config) : null));
+                                config,
+                                layer,
+                                config.getVariant() == Variant.SPIKEGPT_B
+                                        ? newNeuron(config)
+                                        : null));
         neuron1 = config.getVariant().spiking() ? addChildBlock("lif1", newNeuron(config)) : null;
         neuron2 = config.getVariant().spiking() ? addChildBlock("lif2", newNeuron(config)) : null;
-        dropout = config.getDropout() > 0 ? Dropout.builder().optRate(config.getDropout()).build() : null;
+        dropout =
+                config.getDropout() > 0
+                        ? Dropout.builder().optRate(config.getDropout()).build()
+                        : null;
         int every = config.getRescaleEvery();
         outputScale = every > 0 ? (float) Math.pow(2, -(layer / every)) : 1f;
         halveAfter = every > 0 && (layer + 1) % every == 0;
@@ -112,7 +119,12 @@ public final class SpikeGptBlock extends AbstractBlock {
      * @param recorder receives intermediate values, or null
      * @return the residual stream after the block and the state to carry on
      */
-    Output forward(ParameterStore ps, NDArray x, LayerState state, boolean training, ActivationRecorder recorder) {
+    Output forward(
+            ParameterStore ps,
+            NDArray x,
+            LayerState state,
+            boolean training,
+            ActivationRecorder recorder) {
         SegmentedBackward tape = training ? SegmentedBackward.recording() : null;
         if (tape != null) {
             x = tape.cut(x); // each block's backward segments then end at its input
@@ -122,11 +134,23 @@ public final class SpikeGptBlock extends AbstractBlock {
         }
         NDArray a = norm(ps, ln1, x, training);
         TimeMix.Output attOut = att.forward(ps, a, state, training);
-        NDList s1 = fire(ps, neuron1, rescale(attOut.out()), state == null ? null : state.lif1V(), training);
+        NDList s1 =
+                fire(
+                        ps,
+                        neuron1,
+                        rescale(attOut.out()),
+                        state == null ? null : state.lif1V(),
+                        training);
         x = x.add(s1.get(0));
         NDArray f = norm(ps, ln2, x, training);
         ChannelMix.Output ffnOut = ffn.forward(ps, f, state, training);
-        NDList s2 = fire(ps, neuron2, rescale(ffnOut.out()), state == null ? null : state.lif2V(), training);
+        NDList s2 =
+                fire(
+                        ps,
+                        neuron2,
+                        rescale(ffnOut.out()),
+                        state == null ? null : state.lif2V(),
+                        training);
         x = x.add(s2.get(0));
         if (halveAfter) {
             x = x.mul(Tensors.scalar(x.getManager(), 0.5f));
@@ -167,7 +191,12 @@ public final class SpikeGptBlock extends AbstractBlock {
     }
 
     /** Passes a current through a neuron, or through unchanged for vanilla RWKV. */
-    private static NDList fire(ParameterStore ps, SpikingNeuron neuron, NDArray current, NDArray v0, boolean training) {
+    private static NDList fire(
+            ParameterStore ps,
+            SpikingNeuron neuron,
+            NDArray current,
+            NDArray v0,
+            boolean training) {
         if (neuron == null) {
             Shape membrane = new Shape(current.getShape().get(0), current.getShape().get(2));
             return new NDList(current, current.getManager().zeros(membrane));
@@ -187,7 +216,8 @@ public final class SpikeGptBlock extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape shape = new Shape(1, 1, channels);
         for (AbstractBlock b : new AbstractBlock[] {ln0, ln1, ln2, att, ffn, neuron1, neuron2}) {
             if (b != null) {

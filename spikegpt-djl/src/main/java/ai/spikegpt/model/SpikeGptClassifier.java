@@ -31,13 +31,13 @@ import java.util.Map;
  *
  * Input {@code NDList(tokens [B, T], mask [B, T])} with mask 1 for real tokens and 0 for padding
  * (right padding: the model is causal, so padding cannot affect the real positions), or {@code
- * NDList(tokens)} for unpadded batches. Output {@code NDList(logits)}. The generation head stays
- * in the model (the classifier is still a language model) but gets no gradient.
+ * NDList(tokens)} for unpadded batches. Output {@code NDList(logits)}. The generation head stays in
+ * the model (the classifier is still a language model) but gets no gradient.
  *
  * <p>Texts of any length: in inference, a batch longer than the chunk length (by default the
  * context length, see {@link #setChunkLength(int)}) is read in chunks, each from the recurrent
- * state the previous one ended in, and the sums above run over every real token of every chunk.
- * The mean is the whole text's, as in one pass, with the memory of one chunk.
+ * state the previous one ended in, and the sums above run over every real token of every chunk. The
+ * mean is the whole text's, as in one pass, with the memory of one chunk.
  */
 public final class SpikeGptClassifier extends AbstractBlock {
 
@@ -54,10 +54,12 @@ public final class SpikeGptClassifier extends AbstractBlock {
         super(VERSION);
         if (config.getClasses() < 2) {
             throw new IllegalArgumentException(
-                    "a classifier needs n_classes >= 2 in its configuration, got " + config.getClasses());
+                    "a classifier needs n_classes >= 2 in its configuration, got "
+                            + config.getClasses());
         }
         model = addChildBlock("model", new SpikeGptModel(config));
-        classifier = addChildBlock("classifier", Linear.builder().setUnits(config.getClasses()).build());
+        classifier =
+                addChildBlock("classifier", Linear.builder().setUnits(config.getClasses()).build());
         float bound = 1f / (float) Math.sqrt(config.getEmbeddingSize()); // PyTorch's Linear default
         classifier.setInitializer(new UniformInitializer(bound), Parameter.Type.WEIGHT);
         classifier.setInitializer(new UniformInitializer(bound), Parameter.Type.BIAS);
@@ -76,15 +78,21 @@ public final class SpikeGptClassifier extends AbstractBlock {
      * @param recorder receives intermediate values, or null
      * @return the pooled hidden states {@code [B, C]}
      */
-    public NDArray pooled(ParameterStore ps, NDArray tokens, NDArray mask, boolean training, ActivationRecorder recorder) {
+    public NDArray pooled(
+            ParameterStore ps,
+            NDArray tokens,
+            NDArray mask,
+            boolean training,
+            ActivationRecorder recorder) {
         long length = tokens.getShape().get(1);
         NDArray m = mask == null ? null : mask.toType(DataType.FLOAT32, false);
         NDArray counts = m == null ? null : realTokenCounts(tokens, m);
         // Training reads the batch in one pass: the backward pass needs every position's
         // activations anyway, and training texts are cut short (LabeledTextDataset's maxTokens).
-        NDArray sum = training || length <= chunkLength
-                ? maskedSum(model.hidden(ps, tokens, training, recorder), m)
-                : chunkedSum(ps, tokens, m, recorder);
+        NDArray sum =
+                training || length <= chunkLength
+                        ? maskedSum(model.hidden(ps, tokens, training, recorder), m)
+                        : chunkedSum(ps, tokens, m, recorder);
         return sum.div(counts == null ? Tensors.scalar(sum.getManager(), length) : counts);
     }
 
@@ -117,7 +125,9 @@ public final class SpikeGptClassifier extends AbstractBlock {
         return counts;
     }
 
-    /** Sums hidden states {@code [B, T, C]} over time, the real positions only if there is a mask. */
+    /**
+     * Sums hidden states {@code [B, T, C]} over time, the real positions only if there is a mask.
+     */
     private static NDArray maskedSum(NDArray hidden, NDArray mask) {
         NDArray real = mask == null ? hidden : hidden.mul(mask.expandDims(2));
         return real.sum(new int[] {1});
@@ -130,21 +140,25 @@ public final class SpikeGptClassifier extends AbstractBlock {
      * anything else with a scope): only the state and the running sum are carried. Padding is on
      * the right, so the state a row reaches in its padding is never used.
      */
-    private NDArray chunkedSum(ParameterStore ps, NDArray tokens, NDArray mask, ActivationRecorder recorder) {
+    private NDArray chunkedSum(
+            ParameterStore ps, NDArray tokens, NDArray mask, ActivationRecorder recorder) {
         long batch = tokens.getShape().get(0);
         long length = tokens.getShape().get(1);
         try (NDManager carried = tokens.getManager().newSubManager()) {
             SpikeGptState state = SpikeGptState.zeros(carried, getConfig(), (int) batch);
             NDArray sum = carried.zeros(new Shape(batch, getConfig().getEmbeddingSize()));
             for (long start = 0; start < length; start += chunkLength) {
-                NDIndex chunk = new NDIndex(":, {}:{}", start, Math.min(length, start + chunkLength));
+                NDIndex chunk =
+                        new NDIndex(":, {}:{}", start, Math.min(length, start + chunkLength));
                 try (NDManager scratch = carried.newSubManager();
                         NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     NDArray chunkTokens = tokens.get(chunk);
                     chunkTokens.attach(scratch);
-                    SpikeGptModel.Hidden out = model.forwardHidden(ps, chunkTokens, state, false, recorder);
-                    NDArray next = sum.add(maskedSum(out.hidden(), mask == null ? null : mask.get(chunk)));
+                    SpikeGptModel.Hidden out =
+                            model.forwardHidden(ps, chunkTokens, state, false, recorder);
+                    NDArray next =
+                            sum.add(maskedSum(out.hidden(), mask == null ? null : mask.get(chunk)));
                     NDList kept = out.state().toNDList();
                     kept.add(next);
                     Tensors.keep(kept, carried);
@@ -175,7 +189,8 @@ public final class SpikeGptClassifier extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(classify(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+        return new NDList(
+                classify(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
     }
 
     @Override
@@ -184,9 +199,11 @@ public final class SpikeGptClassifier extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         model.initialize(manager, dataType, new Shape(1, 1));
-        classifier.initialize(manager, dataType, new Shape(1, model.getConfig().getEmbeddingSize()));
+        classifier.initialize(
+                manager, dataType, new Shape(1, model.getConfig().getEmbeddingSize()));
     }
 
     /**
@@ -204,12 +221,16 @@ public final class SpikeGptClassifier extends AbstractBlock {
                 .build();
     }
 
-    /** @return the language model underneath */
+    /**
+     * @return the language model underneath
+     */
     public SpikeGptModel getModel() {
         return model;
     }
 
-    /** @return the configuration */
+    /**
+     * @return the configuration
+     */
     public SpikeGptConfig getConfig() {
         return model.getConfig();
     }

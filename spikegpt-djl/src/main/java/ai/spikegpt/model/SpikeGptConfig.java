@@ -92,10 +92,12 @@ public final class SpikeGptConfig {
         try {
             tree = JsonParser.parseString(json);
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException("config.json is not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "config.json is not valid JSON: " + e.getMessage(), e);
         }
         if (!tree.isJsonObject()) {
-            throw new IllegalArgumentException("config.json must be a JSON object, got: " + abbreviate(json));
+            throw new IllegalArgumentException(
+                    "config.json must be a JSON object, got: " + abbreviate(json));
         }
         JsonObject object = tree.getAsJsonObject();
         checkKeys(object, SpikeGptConfig.class, "");
@@ -112,7 +114,8 @@ public final class SpikeGptConfig {
         try {
             config = GSON.fromJson(object, SpikeGptConfig.class);
         } catch (JsonParseException | NumberFormatException e) {
-            throw new IllegalArgumentException("config.json has a value of the wrong type: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "config.json has a value of the wrong type: " + e.getMessage(), e);
         }
         if (config.init == null) {
             config.init = new InitConfig();
@@ -188,7 +191,10 @@ public final class SpikeGptConfig {
             throw invalid("tau", tau, "the membrane time constant must be >= 1 (1 = no memory)");
         }
         if (vReset >= vThreshold) {
-            throw invalid("v_reset", vReset, "the reset potential must lie below v_threshold = " + vThreshold);
+            throw invalid(
+                    "v_reset",
+                    vReset,
+                    "the reset potential must lie below v_threshold = " + vThreshold);
         }
         if (alpha <= 0f) {
             throw invalid("alpha", alpha, "the surrogate sharpness must be > 0");
@@ -210,7 +216,8 @@ public final class SpikeGptConfig {
             try {
                 textNormalization = TextNormalization.parse(textNormalization).id();
             } catch (IllegalArgumentException e) {
-                throw invalid("text_normalization", textNormalization, "must be none or ptb_lowercase");
+                throw invalid(
+                        "text_normalization", textNormalization, "must be none or ptb_lowercase");
             }
         }
         if (nClasses < 0) {
@@ -221,9 +228,13 @@ public final class SpikeGptConfig {
                 nClasses = labels.size();
             }
             if (labels.size() != nClasses) {
-                throw invalid("labels", labels, "there must be exactly n_classes = " + nClasses + " labels");
+                throw invalid(
+                        "labels",
+                        labels,
+                        "there must be exactly n_classes = " + nClasses + " labels");
             }
-            if (labels.stream().anyMatch(Objects::isNull) || new TreeSet<>(labels).size() != labels.size()) {
+            if (labels.stream().anyMatch(Objects::isNull)
+                    || new TreeSet<>(labels).size() != labels.size()) {
                 throw invalid("labels", labels, "label names must be distinct and not null");
             }
             labels = List.copyOf(labels);
@@ -262,9 +273,13 @@ public final class SpikeGptConfig {
             if (!known.contains(key)) {
                 String hint = closest(key, known);
                 throw new IllegalArgumentException(
-                        "unknown configuration key '" + prefix + key + "'"
+                        "unknown configuration key '"
+                                + prefix
+                                + key
+                                + "'"
                                 + (hint == null ? "" : " (did you mean '" + prefix + hint + "'?)")
-                                + "; known keys: " + known);
+                                + "; known keys: "
+                                + known);
             }
         }
     }
@@ -305,37 +320,51 @@ public final class SpikeGptConfig {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
-    /** @return the vocabulary size V */
+    /**
+     * @return the vocabulary size V
+     */
     public int getVocabSize() {
         return vocabSize;
     }
 
-    /** @return the embedding (channel) size C */
+    /**
+     * @return the embedding (channel) size C
+     */
     public int getEmbeddingSize() {
         return nEmbd;
     }
 
-    /** @return the number of blocks L */
+    /**
+     * @return the number of blocks L
+     */
     public int getLayers() {
         return nLayer;
     }
 
-    /** @return the training context length (prompts may be longer: the model is recurrent) */
+    /**
+     * @return the training context length (prompts may be longer: the model is recurrent)
+     */
     public int getContextLength() {
         return ctxLen;
     }
 
-    /** @return the channel-mix hidden size multiplier (hidden = ffn_mult x C) */
+    /**
+     * @return the channel-mix hidden size multiplier (hidden = ffn_mult x C)
+     */
     public int getFfnMultiplier() {
         return ffnMult;
     }
 
-    /** @return the channel-mix hidden size, {@code ffn_mult * n_embd} */
+    /**
+     * @return the channel-mix hidden size, {@code ffn_mult * n_embd}
+     */
     public int getFfnHiddenSize() {
         return ffnMult * nEmbd;
     }
 
-    /** @return the architecture variant */
+    /**
+     * @return the architecture variant
+     */
     public Variant getVariant() {
         return variant;
     }
@@ -350,52 +379,72 @@ public final class SpikeGptConfig {
         return binaryEmbedding != null ? binaryEmbedding : variant.spiking();
     }
 
-    /** @return the LIF membrane time constant tau (initial value if learnable) */
+    /**
+     * @return the LIF membrane time constant tau (initial value if learnable)
+     */
     public float getTau() {
         return tau;
     }
 
-    /** @return the firing threshold (initial value if learnable) */
+    /**
+     * @return the firing threshold (initial value if learnable)
+     */
     public float getThreshold() {
         return vThreshold;
     }
 
-    /** @return the reset potential of a hard reset */
+    /**
+     * @return the reset potential of a hard reset
+     */
     public float getResetPotential() {
         return vReset;
     }
 
-    /** @return the surrogate gradient function */
+    /**
+     * @return the surrogate gradient function
+     */
     public Surrogate getSurrogate() {
         return Surrogate.of(surrogate, alpha);
     }
 
-    /** @return the reset mode */
+    /**
+     * @return the reset mode
+     */
     public ResetMode getResetMode() {
         return resetMode;
     }
 
-    /** @return whether the reset is excluded from the gradient */
+    /**
+     * @return whether the reset is excluded from the gradient
+     */
     public boolean isDetachReset() {
         return detachReset;
     }
 
-    /** @return whether tau is a trained parameter (PLIF) */
+    /**
+     * @return whether tau is a trained parameter (PLIF)
+     */
     public boolean isLearnableTau() {
         return learnableTau;
     }
 
-    /** @return whether the threshold is a trained parameter */
+    /**
+     * @return whether the threshold is a trained parameter
+     */
     public boolean isLearnableThreshold() {
         return learnableThreshold;
     }
 
-    /** @return the dropout rate applied after each block in training */
+    /**
+     * @return the dropout rate applied after each block in training
+     */
     public float getDropout() {
         return dropout;
     }
 
-    /** @return the LayerNorm epsilon */
+    /**
+     * @return the LayerNorm epsilon
+     */
     public float getLayerNormEps() {
         return lnEps;
     }
@@ -420,10 +469,14 @@ public final class SpikeGptConfig {
      * @return the normalization, {@link TextNormalization#NONE} by default
      */
     public TextNormalization getTextNormalization() {
-        return textNormalization == null ? TextNormalization.NONE : TextNormalization.parse(textNormalization);
+        return textNormalization == null
+                ? TextNormalization.NONE
+                : TextNormalization.parse(textNormalization);
     }
 
-    /** @return the number of classes of the classification head (0: none) */
+    /**
+     * @return the number of classes of the classification head (0: none)
+     */
     public int getClasses() {
         return nClasses;
     }
@@ -444,7 +497,9 @@ public final class SpikeGptConfig {
         return Collections.unmodifiableList(names);
     }
 
-    /** @return the parameter initialisation used for training from scratch */
+    /**
+     * @return the parameter initialisation used for training from scratch
+     */
     public InitConfig getInit() {
         return init;
     }
@@ -485,17 +540,23 @@ public final class SpikeGptConfig {
         private float attOutGain = 1f;
         private float ffnValueGain = 1f;
 
-        /** @return the scheme name, "rwkv" or "torch" */
+        /**
+         * @return the scheme name, "rwkv" or "torch"
+         */
         public String getScheme() {
             return scheme;
         }
 
-        /** @return the extra gain on att.output */
+        /**
+         * @return the extra gain on att.output
+         */
         public float getAttOutGain() {
             return attOutGain;
         }
 
-        /** @return the extra gain on ffn.value */
+        /**
+         * @return the extra gain on ffn.value
+         */
         public float getFfnValueGain() {
             return ffnValueGain;
         }
@@ -504,8 +565,11 @@ public final class SpikeGptConfig {
             if (!"rwkv".equals(scheme) && !"torch".equals(scheme)) {
                 throw invalid("init.scheme", scheme, "use 'rwkv' or 'torch'");
             }
-            if (!(attOutGain > 0f) || !(ffnValueGain > 0f) || !Float.isFinite(attOutGain * ffnValueGain)) {
-                throw invalid("init gains", attOutGain + ", " + ffnValueGain, "must be finite and > 0");
+            if (!(attOutGain > 0f)
+                    || !(ffnValueGain > 0f)
+                    || !Float.isFinite(attOutGain * ffnValueGain)) {
+                throw invalid(
+                        "init gains", attOutGain + ", " + ffnValueGain, "must be finite and > 0");
             }
         }
     }
@@ -516,61 +580,81 @@ public final class SpikeGptConfig {
 
         Builder() {}
 
-        /** @param v the vocabulary size @return this builder */
+        /**
+         * @param v the vocabulary size @return this builder
+         */
         public Builder setVocabSize(int v) {
             c.vocabSize = v;
             return this;
         }
 
-        /** @param n the embedding size C @return this builder */
+        /**
+         * @param n the embedding size C @return this builder
+         */
         public Builder setEmbeddingSize(int n) {
             c.nEmbd = n;
             return this;
         }
 
-        /** @param n the number of blocks @return this builder */
+        /**
+         * @param n the number of blocks @return this builder
+         */
         public Builder setLayers(int n) {
             c.nLayer = n;
             return this;
         }
 
-        /** @param n the training context length @return this builder */
+        /**
+         * @param n the training context length @return this builder
+         */
         public Builder optContextLength(int n) {
             c.ctxLen = n;
             return this;
         }
 
-        /** @param n the channel-mix multiplier @return this builder */
+        /**
+         * @param n the channel-mix multiplier @return this builder
+         */
         public Builder optFfnMultiplier(int n) {
             c.ffnMult = n;
             return this;
         }
 
-        /** @param v the architecture variant @return this builder */
+        /**
+         * @param v the architecture variant @return this builder
+         */
         public Builder optVariant(Variant v) {
             c.variant = v;
             return this;
         }
 
-        /** @param on whether the embedding is binarised @return this builder */
+        /**
+         * @param on whether the embedding is binarised @return this builder
+         */
         public Builder optBinaryEmbedding(boolean on) {
             c.binaryEmbedding = on;
             return this;
         }
 
-        /** @param tau the membrane time constant @return this builder */
+        /**
+         * @param tau the membrane time constant @return this builder
+         */
         public Builder optTau(float tau) {
             c.tau = tau;
             return this;
         }
 
-        /** @param v the firing threshold @return this builder */
+        /**
+         * @param v the firing threshold @return this builder
+         */
         public Builder optThreshold(float v) {
             c.vThreshold = v;
             return this;
         }
 
-        /** @param v the hard-reset potential @return this builder */
+        /**
+         * @param v the hard-reset potential @return this builder
+         */
         public Builder optResetPotential(float v) {
             c.vReset = v;
             return this;
@@ -587,62 +671,82 @@ public final class SpikeGptConfig {
             return this;
         }
 
-        /** @param mode the reset mode @return this builder */
+        /**
+         * @param mode the reset mode @return this builder
+         */
         public Builder optResetMode(ResetMode mode) {
             c.resetMode = mode;
             return this;
         }
 
-        /** @param detach whether the reset is excluded from the gradient @return this builder */
+        /**
+         * @param detach whether the reset is excluded from the gradient @return this builder
+         */
         public Builder optDetachReset(boolean detach) {
             c.detachReset = detach;
             return this;
         }
 
-        /** @param on whether tau is trained @return this builder */
+        /**
+         * @param on whether tau is trained @return this builder
+         */
         public Builder optLearnableTau(boolean on) {
             c.learnableTau = on;
             return this;
         }
 
-        /** @param on whether the threshold is trained @return this builder */
+        /**
+         * @param on whether the threshold is trained @return this builder
+         */
         public Builder optLearnableThreshold(boolean on) {
             c.learnableThreshold = on;
             return this;
         }
 
-        /** @param p the dropout rate @return this builder */
+        /**
+         * @param p the dropout rate @return this builder
+         */
         public Builder optDropout(float p) {
             c.dropout = p;
             return this;
         }
 
-        /** @param eps the LayerNorm epsilon @return this builder */
+        /**
+         * @param eps the LayerNorm epsilon @return this builder
+         */
         public Builder optLayerNormEps(float eps) {
             c.lnEps = eps;
             return this;
         }
 
-        /** @param n the original RNN's layer-halving period (0 = off) @return this builder */
+        /**
+         * @param n the original RNN's layer-halving period (0 = off) @return this builder
+         */
         public Builder optRescaleEvery(int n) {
             c.rescaleEvery = n;
             return this;
         }
 
-        /** @param labels the class names (sets n_classes) @return this builder */
+        /**
+         * @param labels the class names (sets n_classes) @return this builder
+         */
         public Builder optLabels(List<String> labels) {
             c.labels = labels == null ? null : new ArrayList<>(labels);
             c.nClasses = labels == null ? 0 : labels.size();
             return this;
         }
 
-        /** @param n how text is rewritten before tokenization @return this builder */
+        /**
+         * @param n how text is rewritten before tokenization @return this builder
+         */
         public Builder optTextNormalization(TextNormalization n) {
             c.textNormalization = n == TextNormalization.NONE ? null : n.id();
             return this;
         }
 
-        /** @param n the number of classes (0 = no head) @return this builder */
+        /**
+         * @param n the number of classes (0 = no head) @return this builder
+         */
         public Builder optClasses(int n) {
             c.nClasses = n;
             c.labels = null;

@@ -35,13 +35,13 @@ import java.util.Map;
  *
  * <p>One model, two forms. {@link #forward(ParameterStore, NDArray, SpikeGptState, boolean,
  * ActivationRecorder)} runs a whole {@code [B, T]} batch in parallel (training, prompt prefill)
- * from a caller-owned {@link SpikeGptState} and returns the next state; feeding one token at a
- * time with the returned state is the recurrent form, and both give the same logits.
+ * from a caller-owned {@link SpikeGptState} and returns the next state; feeding one token at a time
+ * with the returned state is the recurrent form, and both give the same logits.
  *
- * <p>As a DJL block: input {@code NDList(tokens [B, T])} gives {@code NDList(logits)}; input
- * {@code NDList(tokens, state...)} (the arrays of {@link SpikeGptState#toNDList()}) gives {@code
- * NDList(logits, next state...)}, so the recurrent form also runs through a {@code Predictor}.
- * That is all the block does: generation drives it from outside ({@code
+ * <p>As a DJL block: input {@code NDList(tokens [B, T])} gives {@code NDList(logits)}; input {@code
+ * NDList(tokens, state...)} (the arrays of {@link SpikeGptState#toNDList()}) gives {@code
+ * NDList(logits, next state...)}, so the recurrent form also runs through a {@code Predictor}. That
+ * is all the block does: generation drives it from outside ({@code
  * ai.spikegpt.generate.SpikeGptGenerator}, the text-generation translators).
  *
  * <p>{@link #namedParameters()} maps the original PyTorch names ({@code emb.weight}, {@code
@@ -103,15 +103,19 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
      *     after the last token
      */
     public Output forward(
-            ParameterStore ps, NDArray tokens, SpikeGptState state, boolean training, ActivationRecorder recorder) {
+            ParameterStore ps,
+            NDArray tokens,
+            SpikeGptState state,
+            boolean training,
+            ActivationRecorder recorder) {
         Hidden trunk = forwardHidden(ps, tokens, state, training, recorder);
         NDArray logits = TimeMix.apply(ps, head, trunk.hidden(), training);
         return new Output(logits, trunk.hidden(), trunk.state());
     }
 
     /**
-     * Returns the final hidden states ({@code ln_out} output) without the generation head, e.g.
-     * for a classification head.
+     * Returns the final hidden states ({@code ln_out} output) without the generation head, e.g. for
+     * a classification head.
      *
      * @param ps the parameter store
      * @param tokens token ids {@code [B, T]}
@@ -119,7 +123,8 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
      * @param recorder receives intermediate values, or null
      * @return the hidden states {@code [B, T, C]}
      */
-    public NDArray hidden(ParameterStore ps, NDArray tokens, boolean training, ActivationRecorder recorder) {
+    public NDArray hidden(
+            ParameterStore ps, NDArray tokens, boolean training, ActivationRecorder recorder) {
         return forwardHidden(ps, tokens, null, training, recorder).hidden();
     }
 
@@ -144,7 +149,11 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
      * @return the hidden states and the state after the last token
      */
     public Hidden forwardHidden(
-            ParameterStore ps, NDArray tokens, SpikeGptState state, boolean training, ActivationRecorder recorder) {
+            ParameterStore ps,
+            NDArray tokens,
+            SpikeGptState state,
+            boolean training,
+            ActivationRecorder recorder) {
         if (tokens.getShape().dimension() != 2) {
             throw new IllegalArgumentException(
                     "SpikeGPT expects token ids of shape [batch, time], got " + tokens.getShape());
@@ -155,7 +164,9 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         }
         if (state != null && state.batchSize() != tokens.getShape().get(0)) {
             throw new IllegalArgumentException(
-                    "the state is for a batch of " + state.batchSize() + ", the tokens for "
+                    "the state is for a batch of "
+                            + state.batchSize()
+                            + ", the tokens for "
                             + tokens.getShape().get(0));
         }
         if (recorder == null) {
@@ -168,7 +179,12 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         LayerState[] next = new LayerState[blocks.size()];
         for (SpikeGptBlock block : blocks) {
             SpikeGptBlock.Output out =
-                    block.forward(ps, x, state == null ? null : state.layer(block.layer), training, recorder);
+                    block.forward(
+                            ps,
+                            x,
+                            state == null ? null : state.layer(block.layer),
+                            training,
+                            recorder);
             x = out.x();
             next[block.layer] = out.state();
         }
@@ -193,8 +209,9 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
     /**
      * Streams this block's output for DJL's {@code Predictor.streamingPredict}: one element, the
      * whole {@code forward} output (the logits and, given a state, the next state). Generation
-     * streams its tokens on top of it, in {@link ai.spikegpt.translator.StreamingTextGenerationTranslator}:
-     * the block itself only maps tokens and a state to logits and a state.
+     * streams its tokens on top of it, in {@link
+     * ai.spikegpt.translator.StreamingTextGenerationTranslator}: the block itself only maps tokens
+     * and a state to logits and a state.
      */
     @Override
     public Iterator<NDList> forwardStreamIter(
@@ -209,7 +226,8 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape hiddenShape = new Shape(1, 1, config.getEmbeddingSize());
         emb.initialize(manager, dataType, new Shape(1, 1));
         for (SpikeGptBlock block : blocks) {
@@ -220,9 +238,9 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
     }
 
     /**
-     * Attaches a recorder that sees every forward pass from now on (until replaced or set to
-     * null), including those that DJL's {@code Trainer} and {@code Predictor} run. A recorder
-     * passed to a forward call takes precedence.
+     * Attaches a recorder that sees every forward pass from now on (until replaced or set to null),
+     * including those that DJL's {@code Trainer} and {@code Predictor} run. A recorder passed to a
+     * forward call takes precedence.
      *
      * @param recorder the recorder, or null to detach
      */
@@ -230,25 +248,31 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         this.attachedRecorder = recorder;
     }
 
-    /** @return the attached recorder, or null */
+    /**
+     * @return the attached recorder, or null
+     */
     public ActivationRecorder getActivationRecorder() {
         return attachedRecorder;
     }
 
-    /** @return the configuration */
+    /**
+     * @return the configuration
+     */
     public SpikeGptConfig getConfig() {
         return config;
     }
 
-    /** @return the number of blocks */
+    /**
+     * @return the number of blocks
+     */
     public int getLayers() {
         return blocks.size();
     }
 
     /**
-     * Returns the parameters under their original PyTorch names, in the original {@code
-     * state_dict} order. Parameters the original has no counterpart for (learnable neuron
-     * parameters) get names in the same style, e.g. {@code blocks.0.lif1.decay_logit}.
+     * Returns the parameters under their original PyTorch names, in the original {@code state_dict}
+     * order. Parameters the original has no counterpart for (learnable neuron parameters) get names
+     * in the same style, e.g. {@code blocks.0.lif1.decay_logit}.
      *
      * @return an ordered map from name to parameter
      */
@@ -294,7 +318,8 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
 
     private static void putNeuron(Map<String, Parameter> out, String name, SpikingNeuron neuron) {
         if (neuron != null) {
-            neuron.getDirectParameters().forEach(p -> out.put(name + "." + p.getKey(), p.getValue()));
+            neuron.getDirectParameters()
+                    .forEach(p -> out.put(name + "." + p.getKey(), p.getValue()));
         }
     }
 
@@ -302,7 +327,10 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         return linear.getParameters().get("weight");
     }
 
-    /** Sets the initial values of the configuration's scheme (see {@link SpikeGptConfig.InitConfig}). */
+    /**
+     * Sets the initial values of the configuration's scheme (see {@link
+     * SpikeGptConfig.InitConfig}).
+     */
     private void applyInitScheme() {
         SpikeGptConfig.InitConfig init = config.getInit();
         int v = config.getVocabSize();
@@ -310,21 +338,39 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         boolean rwkv = "rwkv".equals(init.getScheme());
         for (SpikeGptBlock b : blocks) {
             Linear[] linears = {
-                b.att.key, b.att.value, b.att.receptance, b.att.output, b.ffn.key, b.ffn.receptance, b.ffn.value
+                b.att.key,
+                b.att.value,
+                b.att.receptance,
+                b.att.output,
+                b.ffn.key,
+                b.ffn.receptance,
+                b.ffn.value
             };
             for (Linear l : linears) {
-                float gain = l == b.att.output ? init.getAttOutGain() : l == b.ffn.value ? init.getFfnValueGain() : 1f;
+                float gain =
+                        l == b.att.output
+                                ? init.getAttOutGain()
+                                : l == b.ffn.value ? init.getFfnValueGain() : 1f;
                 long fanIn = l == b.ffn.value ? config.getFfnHiddenSize() : c;
-                weight(l).setInitializer(
-                        rwkv ? new OrthogonalInitializer(gain) : new UniformInitializer(gain / (float) Math.sqrt(fanIn)));
+                weight(l)
+                        .setInitializer(
+                                rwkv
+                                        ? new OrthogonalInitializer(gain)
+                                        : new UniformInitializer(gain / (float) Math.sqrt(fanIn)));
             }
         }
-        emb.getWeight().setInitializer(
-                rwkv ? new OrthogonalInitializer((float) (1e-4 * Math.sqrt(Math.max(v, c)))) : new NormalInitializer(1f));
-        weight(head).setInitializer(
-                rwkv
-                        ? new OrthogonalInitializer((float) (0.5 * (v > c ? Math.sqrt(v / (double) c) : 1.0)))
-                        : new UniformInitializer(1f / (float) Math.sqrt(c)));
+        emb.getWeight()
+                .setInitializer(
+                        rwkv
+                                ? new OrthogonalInitializer(
+                                        (float) (1e-4 * Math.sqrt(Math.max(v, c))))
+                                : new NormalInitializer(1f));
+        weight(head)
+                .setInitializer(
+                        rwkv
+                                ? new OrthogonalInitializer(
+                                        (float) (0.5 * (v > c ? Math.sqrt(v / (double) c) : 1.0)))
+                                : new UniformInitializer(1f / (float) Math.sqrt(c)));
     }
 
     /**

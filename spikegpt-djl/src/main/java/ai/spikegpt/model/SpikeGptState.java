@@ -16,8 +16,8 @@ import java.util.List;
  * state and returns the next one without touching its input, so a state can be kept to branch
  * ({@link #copy()}), reset ({@link #zeros}) or saved ({@link #pack()}).
  *
- * <p>The empty state has every field 0 except the WKV exponent {@code pp = -1e30} and the
- * membranes at the reset potential.
+ * <p>The empty state has every field 0 except the WKV exponent {@code pp = -1e30} and the membranes
+ * at the reset potential.
  */
 public final class SpikeGptState implements AutoCloseable {
 
@@ -74,12 +74,16 @@ public final class SpikeGptState implements AutoCloseable {
         return layers[layer];
     }
 
-    /** @return the number of blocks */
+    /**
+     * @return the number of blocks
+     */
     public int layers() {
         return layers.length;
     }
 
-    /** @return the batch size */
+    /**
+     * @return the batch size
+     */
     public long batchSize() {
         return layers[0].aa().getShape().get(0);
     }
@@ -166,10 +170,17 @@ public final class SpikeGptState implements AutoCloseable {
      * @throws IllegalArgumentException if the arrays do not fit the configuration
      */
     public static SpikeGptState fromNDList(NDList list, SpikeGptConfig config) {
-        int per = config.getVariant() == Variant.SPIKEGPT_B ? LayerState.FIELDS + 1 : LayerState.FIELDS;
+        int per =
+                config.getVariant() == Variant.SPIKEGPT_B
+                        ? LayerState.FIELDS + 1
+                        : LayerState.FIELDS;
         if (list.size() != per * config.getLayers()) {
             throw new IllegalArgumentException(
-                    "a state for " + config + " has " + per * config.getLayers() + " arrays, got "
+                    "a state for "
+                            + config
+                            + " has "
+                            + per * config.getLayers()
+                            + " arrays, got "
                             + list.size());
         }
         LayerState[] layers = new LayerState[config.getLayers()];
@@ -178,11 +189,20 @@ public final class SpikeGptState implements AutoCloseable {
             NDArray[] a = new NDArray[per];
             for (int j = 0; j < per; j++) {
                 a[j] = list.get(i * per + j);
-                long width = j == LayerState.FIELDS ? config.getFfnHiddenSize() : config.getEmbeddingSize();
-                if (!a[j].getShape().equals(new Shape(batch, width)) || a[j].getDataType() != DataType.FLOAT32) {
+                long width =
+                        j == LayerState.FIELDS
+                                ? config.getFfnHiddenSize()
+                                : config.getEmbeddingSize();
+                if (!a[j].getShape().equals(new Shape(batch, width))
+                        || a[j].getDataType() != DataType.FLOAT32) {
                     throw new IllegalArgumentException(
-                            "state array " + (i * per + j) + " is " + a[j].getDataType() + a[j].getShape()
-                                    + ", expected float32" + new Shape(batch, width));
+                            "state array "
+                                    + (i * per + j)
+                                    + " is "
+                                    + a[j].getDataType()
+                                    + a[j].getShape()
+                                    + ", expected float32"
+                                    + new Shape(batch, width));
                 }
             }
             layers[i] = LayerState.of(a);
@@ -199,7 +219,9 @@ public final class SpikeGptState implements AutoCloseable {
         toNDList().attach(manager);
     }
 
-    /** @return all arrays as a list, for bookkeeping */
+    /**
+     * @return all arrays as a list, for bookkeeping
+     */
     List<NDArray> all() {
         List<NDArray> out = new ArrayList<>();
         for (LayerState l : layers) {

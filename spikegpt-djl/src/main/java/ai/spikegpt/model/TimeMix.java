@@ -24,10 +24,10 @@ import ai.spikegpt.nn.Wkv;
  *   out = Wo (r * WKV(w = -exp(time_decay), u = time_first, k, v))
  * </pre>
  *
- * Parameters (original names under {@code blocks.i.att.}): {@code time_decay [C], time_first
- * [C], time_mix_k/v/r [1, 1, C]}, and the bias-free Linears {@code key, value, receptance,
- * output}. The output is the input current of the block's first LIF neuron. See {@link Wkv} for
- * how the recurrence is computed.
+ * Parameters (original names under {@code blocks.i.att.}): {@code time_decay [C], time_first [C],
+ * time_mix_k/v/r [1, 1, C]}, and the bias-free Linears {@code key, value, receptance, output}. The
+ * output is the input current of the block's first LIF neuron. See {@link Wkv} for how the
+ * recurrence is computed.
  */
 public final class TimeMix extends AbstractBlock {
 
@@ -53,19 +53,28 @@ public final class TimeMix extends AbstractBlock {
         int c = config.getEmbeddingSize();
         int layers = config.getLayers();
         this.channels = c;
-        timeDecay = addParameter(vector("time_decay", new Shape(c), RwkvInit.timeDecay(layer, layers, c)));
+        timeDecay =
+                addParameter(
+                        vector("time_decay", new Shape(c), RwkvInit.timeDecay(layer, layers, c)));
         timeFirst = addParameter(vector("time_first", new Shape(c), RwkvInit.timeFirst(c)));
         Shape mixShape = new Shape(1, 1, c);
-        timeMixK = addParameter(vector("time_mix_k", mixShape, RwkvInit.timeMix(layer, layers, c, 1, 0)));
-        timeMixV = addParameter(vector("time_mix_v", mixShape, RwkvInit.timeMix(layer, layers, c, 1, 0.3)));
-        timeMixR = addParameter(vector("time_mix_r", mixShape, RwkvInit.timeMix(layer, layers, c, 0.5, 0)));
+        timeMixK =
+                addParameter(
+                        vector("time_mix_k", mixShape, RwkvInit.timeMix(layer, layers, c, 1, 0)));
+        timeMixV =
+                addParameter(
+                        vector("time_mix_v", mixShape, RwkvInit.timeMix(layer, layers, c, 1, 0.3)));
+        timeMixR =
+                addParameter(
+                        vector("time_mix_r", mixShape, RwkvInit.timeMix(layer, layers, c, 0.5, 0)));
         key = addChildBlock("key", linear(c));
         value = addChildBlock("value", linear(c));
         receptance = addChildBlock("receptance", linear(c));
         output = addChildBlock("output", linear(c));
     }
 
-    static Parameter vector(String name, Shape shape, ai.djl.training.initializer.Initializer init) {
+    static Parameter vector(
+            String name, Shape shape, ai.djl.training.initializer.Initializer init) {
         return Parameter.builder()
                 .setName(name)
                 .setType(Parameter.Type.WEIGHT)
@@ -94,11 +103,25 @@ public final class TimeMix extends AbstractBlock {
         Device device = x.getDevice();
         NDArray xx = TokenShift.previous(x, state == null ? null : state.attXx());
         NDArray dx = x.sub(xx);
-        NDArray k = apply(ps, key, TokenShift.mix(xx, dx, ps.getValue(timeMixK, device, training)), training);
-        NDArray v = apply(ps, value, TokenShift.mix(xx, dx, ps.getValue(timeMixV, device, training)), training);
+        NDArray k =
+                apply(
+                        ps,
+                        key,
+                        TokenShift.mix(xx, dx, ps.getValue(timeMixK, device, training)),
+                        training);
+        NDArray v =
+                apply(
+                        ps,
+                        value,
+                        TokenShift.mix(xx, dx, ps.getValue(timeMixV, device, training)),
+                        training);
         NDArray r =
                 Activation.sigmoid(
-                        apply(ps, receptance, TokenShift.mix(xx, dx, ps.getValue(timeMixR, device, training)), training));
+                        apply(
+                                ps,
+                                receptance,
+                                TokenShift.mix(xx, dx, ps.getValue(timeMixR, device, training)),
+                                training));
         NDArray decay = ps.getValue(timeDecay, device, training);
         NDArray u = ps.getValue(timeFirst, device, training);
         Wkv.Result wkv =
@@ -125,7 +148,8 @@ public final class TimeMix extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape shape = new Shape(1, 1, channels);
         for (Linear l : new Linear[] {key, value, receptance, output}) {
             l.initialize(manager, dataType, shape);

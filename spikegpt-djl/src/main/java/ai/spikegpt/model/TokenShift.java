@@ -30,7 +30,9 @@ final class TokenShift {
         // attach to the data's manager: a result of the caller-owned state would otherwise
         // accumulate in the state's manager on every call
         NDArray first = Tensors.local(previous.expandDims(1), x.getManager());
-        return steps == 1 ? first : first.concat(x.get(new NDIndex().addAllDim().addSliceDim(0, steps - 1)), 1);
+        return steps == 1
+                ? first
+                : first.concat(x.get(new NDIndex().addAllDim().addSliceDim(0, steps - 1)), 1);
     }
 
     /**

@@ -20,7 +20,8 @@ public final class ArcTanSurrogate implements Surrogate {
      */
     public ArcTanSurrogate(float alpha) {
         if (!(alpha > 0f) || !Float.isFinite(alpha)) {
-            throw new IllegalArgumentException("surrogate alpha must be finite and > 0, got " + alpha);
+            throw new IllegalArgumentException(
+                    "surrogate alpha must be finite and > 0, got " + alpha);
         }
         this.alpha = alpha;
         this.halfAlpha = alpha / 2.0;

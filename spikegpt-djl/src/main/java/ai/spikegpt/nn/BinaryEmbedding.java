@@ -23,8 +23,8 @@ import ai.djl.util.PairList;
  *
  * With {@code binary = false} it is a plain embedding (vanilla RWKV, and the original RNN script's
  * behaviour for vocabularies other than 77). Input {@code NDList(tokens [B, T])} (any integer
- * type), output {@code NDList(x [B, T, C])}. Token ids outside {@code [0, vocab)} are rejected
- * with a message naming the offending id.
+ * type), output {@code NDList(x [B, T, C])}. Token ids outside {@code [0, vocab)} are rejected with
+ * a message naming the offending id.
  */
 public final class BinaryEmbedding extends AbstractBlock {
 
@@ -99,7 +99,8 @@ public final class BinaryEmbedding extends AbstractBlock {
                     "token ids must be an integer array, got " + tokens.getDataType());
         }
         if (tokens.size() == 0) {
-            throw new IllegalArgumentException("the token sequence is empty: give at least one token");
+            throw new IllegalArgumentException(
+                    "the token sequence is empty: give at least one token");
         }
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
@@ -110,7 +111,10 @@ public final class BinaryEmbedding extends AbstractBlock {
         if (min < 0 || max >= vocabSize) {
             long bad = min < 0 ? min : max;
             throw new IllegalArgumentException(
-                    "token id " + bad + " is outside the model's vocabulary [0, " + vocabSize
+                    "token id "
+                            + bad
+                            + " is outside the model's vocabulary [0, "
+                            + vocabSize
                             + "): the tokenizer does not match this model");
         }
     }
@@ -120,12 +124,16 @@ public final class BinaryEmbedding extends AbstractBlock {
         return new Shape[] {inputShapes[0].addAll(new Shape(embeddingSize))};
     }
 
-    /** @return the weight parameter {@code [vocab, C]} */
+    /**
+     * @return the weight parameter {@code [vocab, C]}
+     */
     public Parameter getWeight() {
         return weight;
     }
 
-    /** @return whether the embedding is binarised */
+    /**
+     * @return whether the embedding is binarised
+     */
     public boolean isBinary() {
         return binary;
     }

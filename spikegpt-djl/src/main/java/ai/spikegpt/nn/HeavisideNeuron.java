@@ -7,10 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
 /**
- * A memoryless spiking neuron: {@code s[t] = H(x[t] - v_th)}, with the surrogate gradient
- * {@code ds/dx = g(x - v_th)}. It is the binariser of the paper's "Heaviside RWKV" ablation
- * (Table 5) and, with {@code v_th = 0}, of the binary embedding. It has no membrane: the returned
- * state is zeros.
+ * A memoryless spiking neuron: {@code s[t] = H(x[t] - v_th)}, with the surrogate gradient {@code
+ * ds/dx = g(x - v_th)}. It is the binariser of the paper's "Heaviside RWKV" ablation (Table 5) and,
+ * with {@code v_th = 0}, of the binary embedding. It has no membrane: the returned state is zeros.
  */
 public final class HeavisideNeuron extends SpikingNeuron {
 
@@ -27,8 +26,15 @@ public final class HeavisideNeuron extends SpikingNeuron {
     public NDList spike(ParameterStore parameterStore, NDArray x, NDArray v0, boolean training) {
         checkInput(x);
         Shape shape = x.getShape();
-        NDArray theta = threshold == null ? null : thresholdArray(parameterStore, x.getDevice(), training);
-        NDArray s = heaviside(x, theta == null ? initialThreshold : theta.getFloat(), surrogate, training, theta);
+        NDArray theta =
+                threshold == null ? null : thresholdArray(parameterStore, x.getDevice(), training);
+        NDArray s =
+                heaviside(
+                        x,
+                        theta == null ? initialThreshold : theta.getFloat(),
+                        surrogate,
+                        training,
+                        theta);
         return new NDList(s, x.getManager().zeros(new Shape(shape.get(0), shape.get(2))));
     }
 
@@ -43,7 +49,11 @@ public final class HeavisideNeuron extends SpikingNeuron {
      * @return 0/1 values of the shape of {@code x}
      */
     public static NDArray heaviside(
-            NDArray x, float threshold, Surrogate surrogate, boolean training, NDArray thresholdParameter) {
+            NDArray x,
+            float threshold,
+            Surrogate surrogate,
+            boolean training,
+            NDArray thresholdParameter) {
         NDManager manager = x.getManager();
         float[] in = x.toFloatArray();
         float[] spikes = new float[in.length];

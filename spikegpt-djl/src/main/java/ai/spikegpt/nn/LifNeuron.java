@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Leaky Integrate-and-Fire neuron, multi-step over the token axis (spikingjelly's
- * {@code MultiStepLIFNode} with {@code decay_input=True}), SpikeGPT's neuron.
+ * The Leaky Integrate-and-Fire neuron, multi-step over the token axis (spikingjelly's {@code
+ * MultiStepLIFNode} with {@code decay_input=True}), SpikeGPT's neuron.
  *
  * <p>Per neuron, from the carried-in membrane {@code v[-1]} (rest = {@code v_reset}):
  *
@@ -25,21 +25,21 @@ import java.util.List;
  * </pre>
  *
  * SpikeGPT uses tau = 2, v_th = 1, v_reset = 0, hard reset not detached, arctan surrogate with
- * alpha = 2. With a learnable tau (the parametric LIF of Fang et al. 2021) the parameter is
- * {@code decay_logit} with {@code 1/tau = sigmoid(decay_logit)}.
+ * alpha = 2. With a learnable tau (the parametric LIF of Fang et al. 2021) the parameter is {@code
+ * decay_logit} with {@code 1/tau = sigmoid(decay_logit)}.
  *
- * <p>Backward (BPTT with the surrogate {@code g = H'}): with {@code a[t] = dv[t]/dh[t]} ({@code
- * 1 - s + (v_reset - h) g} for an attached hard reset, {@code 1 - s} detached, {@code 1 - v_th g}
- * soft, {@code 1} soft detached), the linearised dynamics are
+ * <p>Backward (BPTT with the surrogate {@code g = H'}): with {@code a[t] = dv[t]/dh[t]} ({@code 1 -
+ * s + (v_reset - h) g} for an attached hard reset, {@code 1 - s} detached, {@code 1 - v_th g} soft,
+ * {@code 1} soft detached), the linearised dynamics are
  *
  * <pre>
  *   dh[t] = (1 - 1/tau) a[t-1] dh[t-1] + dx[t] / tau  (+ tau and threshold terms if learnable)
  *   ds[t] = g(h[t] - v_th) (dh[t] - dv_th)
  * </pre>
  *
- * a linear recurrence with coefficients known after the forward pass; it is evaluated with
- * {@link LinearScan}, or, under a {@link SegmentedBackward} (fixed tau and threshold), by a Java
- * loop in the backward pass.
+ * a linear recurrence with coefficients known after the forward pass; it is evaluated with {@link
+ * LinearScan}, or, under a {@link SegmentedBackward} (fixed tau and threshold), by a Java loop in
+ * the backward pass.
  *
  * <p>Paper: Zhu et al., "SpikeGPT: Generative Pre-trained Language Model with Spiking Neural
  * Networks", arXiv 2302.13939, section 3.
@@ -55,14 +55,18 @@ public final class LifNeuron extends SpikingNeuron {
     private LifNeuron(Builder builder) {
         super(builder.surrogate, builder.threshold, builder.learnableThreshold);
         if (!(builder.tau >= 1f) || !Float.isFinite(builder.tau)) {
-            throw new IllegalArgumentException("LIF tau must be finite and >= 1, got " + builder.tau);
+            throw new IllegalArgumentException(
+                    "LIF tau must be finite and >= 1, got " + builder.tau);
         }
         if (builder.learnableTau && builder.tau <= 1f) {
-            throw new IllegalArgumentException("a learnable tau must start above 1, got " + builder.tau);
+            throw new IllegalArgumentException(
+                    "a learnable tau must start above 1, got " + builder.tau);
         }
         if (!(builder.resetPotential < builder.threshold)) {
             throw new IllegalArgumentException(
-                    "LIF reset potential " + builder.resetPotential + " must lie below the threshold "
+                    "LIF reset potential "
+                            + builder.resetPotential
+                            + " must lie below the threshold "
                             + builder.threshold);
         }
         this.tau = builder.tau;
@@ -77,7 +81,8 @@ public final class LifNeuron extends SpikingNeuron {
                                         .setType(Parameter.Type.OTHER)
                                         .optShape(new Shape(1))
                                         .optInitializer(
-                                                new ConstantInitializer((float) -Math.log(builder.tau - 1.0)))
+                                                new ConstantInitializer(
+                                                        (float) -Math.log(builder.tau - 1.0)))
                                         .build())
                         : null;
     }
@@ -102,8 +107,10 @@ public final class LifNeuron extends SpikingNeuron {
         Device device = x.getDevice();
         NDManager manager = x.getManager();
 
-        NDArray thetaArray = threshold == null ? null : thresholdArray(parameterStore, device, training);
-        NDArray logitArray = decayLogit == null ? null : parameterStore.getValue(decayLogit, device, training);
+        NDArray thetaArray =
+                threshold == null ? null : thresholdArray(parameterStore, device, training);
+        NDArray logitArray =
+                decayLogit == null ? null : parameterStore.getValue(decayLogit, device, training);
         float theta = thetaArray == null ? initialThreshold : thetaArray.getFloat();
         // with a fixed tau, divide exactly as the reference does: v + (x - v) / tau
         float invTau = logitArray == null ? 1f / tau : (float) sigmoid(logitArray.getFloat());
@@ -117,7 +124,10 @@ public final class LifNeuron extends SpikingNeuron {
                         training,
                         logitArray != null,
                         thetaArray != null);
-        Parallel.rows(batch, (long) steps * width, b -> simulate(trace, b, steps, width, theta, invTau, keep, divide));
+        Parallel.rows(
+                batch,
+                (long) steps * width,
+                b -> simulate(trace, b, steps, width, theta, invTau, keep, divide));
         if (training && trace.vPrev == null && trace.thetaGate == null) {
             for (int i = 0; i < trace.slope.length; i++) {
                 trace.slope[i] *= invTau;
@@ -130,8 +140,21 @@ public final class LifNeuron extends SpikingNeuron {
         }
         SegmentedBackward tape = SegmentedBackward.recording();
         if (tape != null && trace.vPrev == null && trace.thetaGate == null) {
-            NDArray spikes = tape.cut(array(manager, trace.spikes, shape), new NDList(x), grad -> new NDList(
-                    array(grad.getManager(), backward(trace, grad.toFloatArray(), batch, steps, width), shape)));
+            NDArray spikes =
+                    tape.cut(
+                            array(manager, trace.spikes, shape),
+                            new NDList(x),
+                            grad ->
+                                    new NDList(
+                                            array(
+                                                    grad.getManager(),
+                                                    backward(
+                                                            trace,
+                                                            grad.toFloatArray(),
+                                                            batch,
+                                                            steps,
+                                                            width),
+                                                    shape)));
             return new NDList(spikes, vLast);
         }
         // the surrogate path: y = g(h - theta) * (z - theta),  z[t] = gate[t] z[t-1] + u[t]
@@ -156,7 +179,12 @@ public final class LifNeuron extends SpikingNeuron {
             NDArray u = x.mul(Tensors.scalar(manager, invTau));
             if (trace.vPrev != null) {
                 NDArray drive = x.stopGradient().sub(arrays[next++]);
-                u = u.add(drive.mul(Tensors.local(logitArray.getNDArrayInternal().sigmoid(), manager)));
+                u =
+                        u.add(
+                                drive.mul(
+                                        Tensors.local(
+                                                logitArray.getNDArrayInternal().sigmoid(),
+                                                manager)));
             }
             if (trace.thetaGate != null) {
                 u = u.add(arrays[next++].mul(thetaArray));
@@ -174,19 +202,22 @@ public final class LifNeuron extends SpikingNeuron {
      */
     private static float[] backward(Trace trace, float[] ds, int batch, int steps, int width) {
         float[] dx = new float[ds.length];
-        Parallel.rows(batch, (long) steps * width, b -> {
-            int last = (b * steps + steps - 1) * width;
-            for (int n = 0; n < width; n++) {
-                dx[last + n] = trace.slope[last + n] * ds[last + n];
-            }
-            for (int t = steps - 2; t >= 0; t--) {
-                int base = (b * steps + t) * width;
-                for (int n = 0; n < width; n++) {
-                    int i = base + n;
-                    dx[i] = trace.slope[i] * ds[i] + trace.gate[i + width] * dx[i + width];
-                }
-            }
-        });
+        Parallel.rows(
+                batch,
+                (long) steps * width,
+                b -> {
+                    int last = (b * steps + steps - 1) * width;
+                    for (int n = 0; n < width; n++) {
+                        dx[last + n] = trace.slope[last + n] * ds[last + n];
+                    }
+                    for (int t = steps - 2; t >= 0; t--) {
+                        int base = (b * steps + t) * width;
+                        for (int n = 0; n < width; n++) {
+                            int i = base + n;
+                            dx[i] = trace.slope[i] * ds[i] + trace.gate[i + width] * dx[i + width];
+                        }
+                    }
+                });
         return dx;
     }
 
@@ -208,7 +239,8 @@ public final class LifNeuron extends SpikingNeuron {
     public float[] potential(float[] current, int batch, int steps, int width, float[] v0) {
         checkSizes(current, batch, steps, width, v0);
         float theta = thresholdValue();
-        float invTau = decayLogit == null ? 1f / tau : (float) sigmoid(decayLogit.getArray().getFloat());
+        float invTau =
+                decayLogit == null ? 1f / tau : (float) sigmoid(decayLogit.getArray().getFloat());
         float[] v = v0 == null ? initialMembrane(null, batch, width, resetPotential) : v0.clone();
         Trace trace = new Trace(current, v, false, false, false);
         trace.charge = new float[current.length];
@@ -241,7 +273,15 @@ public final class LifNeuron extends SpikingNeuron {
     }
 
     /** Runs the dynamics of batch row {@code b} over all steps, in the reference's float order. */
-    private void simulate(Trace tr, int b, int steps, int width, float theta, float invTau, float keep, boolean divide) {
+    private void simulate(
+            Trace tr,
+            int b,
+            int steps,
+            int width,
+            float theta,
+            float invTau,
+            float keep,
+            boolean divide) {
         float[] in = tr.in;
         float[] v = tr.v;
         boolean grad = tr.slope != null;
@@ -258,7 +298,8 @@ public final class LifNeuron extends SpikingNeuron {
                 if (tr.charge != null) {
                     tr.charge[i] = h;
                 }
-                v[vBase + n] = resetMode == ResetMode.HARD ? (fire ? resetPotential : h) : h - theta * s;
+                v[vBase + n] =
+                        resetMode == ResetMode.HARD ? (fire ? resetPotential : h) : h - theta * s;
                 if (!grad) {
                     continue;
                 }
@@ -290,27 +331,37 @@ public final class LifNeuron extends SpikingNeuron {
         return 1.0 / (1.0 + Math.exp(-x));
     }
 
-    /** @return the membrane time constant (initial value if learnable) */
+    /**
+     * @return the membrane time constant (initial value if learnable)
+     */
     public float getTau() {
         return tau;
     }
 
-    /** @return the reset potential */
+    /**
+     * @return the reset potential
+     */
     public float getResetPotential() {
         return resetPotential;
     }
 
-    /** @return the reset mode */
+    /**
+     * @return the reset mode
+     */
     public ResetMode getResetMode() {
         return resetMode;
     }
 
-    /** @return whether the reset is excluded from the gradient */
+    /**
+     * @return whether the reset is excluded from the gradient
+     */
     public boolean isDetachReset() {
         return detachReset;
     }
 
-    /** @return whether tau is trained */
+    /**
+     * @return whether tau is trained
+     */
     public boolean isLearnableTau() {
         return decayLogit != null;
     }
@@ -328,55 +379,73 @@ public final class LifNeuron extends SpikingNeuron {
 
         Builder() {}
 
-        /** @param tau the membrane time constant, >= 1 @return this builder */
+        /**
+         * @param tau the membrane time constant, >= 1 @return this builder
+         */
         public Builder optTau(float tau) {
             this.tau = tau;
             return this;
         }
 
-        /** @param threshold the firing threshold @return this builder */
+        /**
+         * @param threshold the firing threshold @return this builder
+         */
         public Builder optThreshold(float threshold) {
             this.threshold = threshold;
             return this;
         }
 
-        /** @param v the potential after a hard reset @return this builder */
+        /**
+         * @param v the potential after a hard reset @return this builder
+         */
         public Builder optResetPotential(float v) {
             this.resetPotential = v;
             return this;
         }
 
-        /** @param mode hard or soft reset @return this builder */
+        /**
+         * @param mode hard or soft reset @return this builder
+         */
         public Builder optResetMode(ResetMode mode) {
             this.resetMode = mode;
             return this;
         }
 
-        /** @param detach whether the reset is excluded from the gradient @return this builder */
+        /**
+         * @param detach whether the reset is excluded from the gradient @return this builder
+         */
         public Builder optDetachReset(boolean detach) {
             this.detachReset = detach;
             return this;
         }
 
-        /** @param surrogate the surrogate gradient @return this builder */
+        /**
+         * @param surrogate the surrogate gradient @return this builder
+         */
         public Builder optSurrogate(Surrogate surrogate) {
             this.surrogate = surrogate;
             return this;
         }
 
-        /** @param learnable whether tau is trained (PLIF) @return this builder */
+        /**
+         * @param learnable whether tau is trained (PLIF) @return this builder
+         */
         public Builder optLearnableTau(boolean learnable) {
             this.learnableTau = learnable;
             return this;
         }
 
-        /** @param learnable whether the threshold is trained @return this builder */
+        /**
+         * @param learnable whether the threshold is trained @return this builder
+         */
         public Builder optLearnableThreshold(boolean learnable) {
             this.learnableThreshold = learnable;
             return this;
         }
 
-        /** @return the neuron */
+        /**
+         * @return the neuron
+         */
         public LifNeuron build() {
             return new LifNeuron(this);
         }

@@ -13,9 +13,9 @@ import ai.djl.ndarray.types.Shape;
  *   z[t] = g[t] * z[t-1] + u[t],     z[-1] = 0,   t = 0 .. T-1   (time on axis 1)
  * </pre>
  *
- * with constant gates {@code g} (no gradient flows into them) and a differentiable input {@code
- * u}. Autograd differentiates through it, giving the exact gradient {@code dL/du}, itself the
- * reverse recurrence.
+ * with constant gates {@code g} (no gradient flows into them) and a differentiable input {@code u}.
+ * Autograd differentiates through it, giving the exact gradient {@code dL/du}, itself the reverse
+ * recurrence.
  *
  * <p>How (a chunked scan): time is cut into chunks of {@value #CHUNK} steps. Inside every chunk the
  * recurrence runs step by step, but on all chunks at once: {@value #CHUNK} small operations on
@@ -46,8 +46,8 @@ public final class LinearScan {
     }
 
     /**
-     * Gates prepared once (chunked, with their cumulative products) to run several recurrences
-     * with the same gates.
+     * Gates prepared once (chunked, with their cumulative products) to run several recurrences with
+     * the same gates.
      */
     public static final class Gates {
         private final long steps;
@@ -70,7 +70,9 @@ public final class LinearScan {
                 carry = null;
                 return;
             }
-            NDArray gc = padTime(g, chunks * chunk - steps).reshape(chunked(g.getShape(), chunks, chunk));
+            NDArray gc =
+                    padTime(g, chunks * chunk - steps)
+                            .reshape(chunked(g.getShape(), chunks, chunk));
             pieces = gc.split(chunk, 2);
             if (chunks > 1) {
                 cumulative = gc.cumProd(2); // gate products from each chunk's start
@@ -89,7 +91,8 @@ public final class LinearScan {
          */
         public NDArray apply(NDArray u) {
             if (u.getShape().get(1) != steps) {
-                throw new IllegalArgumentException("inputs have " + u.getShape().get(1) + " steps, the gates " + steps);
+                throw new IllegalArgumentException(
+                        "inputs have " + u.getShape().get(1) + " steps, the gates " + steps);
             }
             if (steps == 1) {
                 return u;
@@ -115,7 +118,9 @@ public final class LinearScan {
                 result = result.add(cumulative.mul(Tensors.shiftTime(ends, 1)));
             }
             result = result.reshape(new Shape(shape.get(0), chunks * chunk).addAll(shape.slice(2)));
-            return chunks * chunk == steps ? result : result.get(new NDIndex().addAllDim().addSliceDim(0, steps));
+            return chunks * chunk == steps
+                    ? result
+                    : result.get(new NDIndex().addAllDim().addSliceDim(0, steps));
         }
     }
 

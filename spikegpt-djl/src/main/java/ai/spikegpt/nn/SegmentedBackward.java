@@ -19,13 +19,13 @@ import java.util.function.Function;
  * output without a graph, makes it a leaf (a <em>cut</em>) and registers how to turn the leaf's
  * gradient into gradients of its inputs. {@link #backward} then runs autograd from the loss down to
  * the cuts, and for each cut, newest first, computes its inputs' gradients in Java and runs
- * autograd again from those inputs down to the next cuts. A cut is processed only after every
- * later one, so its gradient is complete by then (all its consumers come after it). Parameter
- * gradients accumulate over the segments exactly as in one backward pass.
+ * autograd again from those inputs down to the next cuts. A cut is processed only after every later
+ * one, so its gradient is complete by then (all its consumers come after it). Parameter gradients
+ * accumulate over the segments exactly as in one backward pass.
  *
- * <p>Without a recording instance the operators keep their plain autograd form, so DJL's own
- * {@code EasyTrain} stays exact; {@code ai.spikegpt.training.TrainingStep} is the training step
- * that records.
+ * <p>Without a recording instance the operators keep their plain autograd form, so DJL's own {@code
+ * EasyTrain} stays exact; {@code ai.spikegpt.training.TrainingStep} is the training step that
+ * records.
  */
 public final class SegmentedBackward implements AutoCloseable {
 
@@ -44,7 +44,8 @@ public final class SegmentedBackward implements AutoCloseable {
      */
     public static SegmentedBackward record() {
         if (RECORDING.get() != null) {
-            throw new IllegalStateException("a SegmentedBackward is already recording on this thread");
+            throw new IllegalStateException(
+                    "a SegmentedBackward is already recording on this thread");
         }
         SegmentedBackward tape = new SegmentedBackward();
         RECORDING.set(tape);
@@ -61,7 +62,8 @@ public final class SegmentedBackward implements AutoCloseable {
     }
 
     /**
-     * Makes a value computed without a graph into a leaf of the graph, with a hand-written backward.
+     * Makes a value computed without a graph into a leaf of the graph, with a hand-written
+     * backward.
      *
      * @param value the operator's output, not attached to any graph
      * @param inputs the operator's differentiable inputs
@@ -112,7 +114,12 @@ public final class SegmentedBackward implements AutoCloseable {
     /** Runs autograd from several arrays with given gradients, as one pass. */
     private static void inject(NDList inputs, NDList grads, NDManager scratch) {
         if (grads.size() != inputs.size()) {
-            throw new IllegalStateException("a cut returned " + grads.size() + " gradients for " + inputs.size() + " inputs");
+            throw new IllegalStateException(
+                    "a cut returned "
+                            + grads.size()
+                            + " gradients for "
+                            + inputs.size()
+                            + " inputs");
         }
         List<NDArray[]> live = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
@@ -137,7 +144,8 @@ public final class SegmentedBackward implements AutoCloseable {
 
     private static void run(NDArray root, NDArray grad) {
         try {
-            // the graph is kept: segments can share nodes (e.g. the LN1 under both WKV and receptance)
+            // the graph is kept: segments can share nodes (e.g. the LN1 under both WKV and
+            // receptance)
             JniUtils.backward((PtNDArray) root, (PtNDArray) grad, true, false);
         } catch (EngineException e) {
             // DJL cannot ask whether a non-leaf array needs a gradient; if none of the inputs does

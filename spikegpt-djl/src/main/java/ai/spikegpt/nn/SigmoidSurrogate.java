@@ -16,7 +16,8 @@ public final class SigmoidSurrogate implements Surrogate {
      */
     public SigmoidSurrogate(float alpha) {
         if (!(alpha > 0f) || !Float.isFinite(alpha)) {
-            throw new IllegalArgumentException("surrogate alpha must be finite and > 0, got " + alpha);
+            throw new IllegalArgumentException(
+                    "surrogate alpha must be finite and > 0, got " + alpha);
         }
         this.alpha = alpha;
     }

@@ -21,11 +21,10 @@ import ai.djl.util.PairList;
  *
  * <p>How it is computed: the forward pass is the neuron's exact nonlinear dynamics, run as a plain
  * Java loop over the values ({@code H(z) = 1 if z >= 0}, float32 arithmetic in the reference's
- * order). DJL has no custom backward, so in training the gradient is attached as a
- * straight-through term {@code spikes + (y - stopGradient(y))} whose value is exactly zero but
- * whose Jacobian is the neuron's surrogate BPTT Jacobian; {@code y} is a linear function of the
- * input with coefficients detached from the forward pass, evaluated by {@link LinearScan} in
- * O(log T) native calls.
+ * order). DJL has no custom backward, so in training the gradient is attached as a straight-through
+ * term {@code spikes + (y - stopGradient(y))} whose value is exactly zero but whose Jacobian is the
+ * neuron's surrogate BPTT Jacobian; {@code y} is a linear function of the input with coefficients
+ * detached from the forward pass, evaluated by {@link LinearScan} in O(log T) native calls.
  *
  * <p>The surrogate and the threshold (fixed or learnable) are chosen once, in the constructor.
  */
@@ -73,7 +72,8 @@ public abstract class SpikingNeuron extends AbstractBlock {
      * @param training whether to attach the surrogate gradient
      * @return {@code (spikes [B, T, N], v [B, N])}
      */
-    public abstract NDList spike(ParameterStore parameterStore, NDArray x, NDArray v0, boolean training);
+    public abstract NDList spike(
+            ParameterStore parameterStore, NDArray x, NDArray v0, boolean training);
 
     @Override
     protected NDList forwardInternal(
@@ -133,20 +133,36 @@ public abstract class SpikingNeuron extends AbstractBlock {
     protected static void checkSizes(float[] current, int batch, int steps, int width, float[] v0) {
         if ((long) batch * steps * width != current.length) {
             throw new IllegalArgumentException(
-                    "expected " + batch + " x " + steps + " x " + width + " currents, got " + current.length);
+                    "expected "
+                            + batch
+                            + " x "
+                            + steps
+                            + " x "
+                            + width
+                            + " currents, got "
+                            + current.length);
         }
         if (v0 != null && v0.length != (long) batch * width) {
             throw new IllegalArgumentException(
-                    "expected " + batch + " x " + width + " initial membrane values, got " + v0.length);
+                    "expected "
+                            + batch
+                            + " x "
+                            + width
+                            + " initial membrane values, got "
+                            + v0.length);
         }
     }
 
-    /** @return the surrogate gradient */
+    /**
+     * @return the surrogate gradient
+     */
     public Surrogate getSurrogate() {
         return surrogate;
     }
 
-    /** @return whether the threshold is trained */
+    /**
+     * @return whether the threshold is trained
+     */
     public boolean isLearnableThreshold() {
         return threshold != null;
     }
@@ -172,7 +188,8 @@ public abstract class SpikingNeuron extends AbstractBlock {
     protected static void checkInput(NDArray x) {
         if (x.getShape().dimension() != 3) {
             throw new IllegalArgumentException(
-                    "a spiking neuron expects input of shape [batch, time, width], got " + x.getShape());
+                    "a spiking neuron expects input of shape [batch, time, width], got "
+                            + x.getShape());
         }
         if (x.getDataType() != DataType.FLOAT32) {
             throw new IllegalArgumentException(
@@ -197,7 +214,10 @@ public abstract class SpikingNeuron extends AbstractBlock {
         }
         if (!v0.getShape().equals(new Shape(batch, width))) {
             throw new IllegalArgumentException(
-                    "membrane state has shape " + v0.getShape() + ", expected " + new Shape(batch, width));
+                    "membrane state has shape "
+                            + v0.getShape()
+                            + ", expected "
+                            + new Shape(batch, width));
         }
         return v0.toType(DataType.FLOAT32, false).toFloatArray();
     }

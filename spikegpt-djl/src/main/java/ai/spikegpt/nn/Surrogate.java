@@ -11,6 +11,7 @@ public interface Surrogate {
 
     /** The name of {@link ArcTanSurrogate}. */
     String ARCTAN = "arctan";
+
     /** The name of {@link SigmoidSurrogate}. */
     String SIGMOID = "sigmoid";
 
@@ -22,10 +23,14 @@ public interface Surrogate {
      */
     float derivative(float z);
 
-    /** @return the configuration name of this surrogate */
+    /**
+     * @return the configuration name of this surrogate
+     */
     String name();
 
-    /** @return the sharpness parameter alpha */
+    /**
+     * @return the sharpness parameter alpha
+     */
     float alpha();
 
     /**
@@ -44,7 +49,13 @@ public interface Surrogate {
                 return new SigmoidSurrogate(alpha);
             default:
                 throw new IllegalArgumentException(
-                        "unknown surrogate '" + name + "': use '" + ARCTAN + "' or '" + SIGMOID + "'");
+                        "unknown surrogate '"
+                                + name
+                                + "': use '"
+                                + ARCTAN
+                                + "' or '"
+                                + SIGMOID
+                                + "'");
         }
     }
 }

@@ -14,17 +14,21 @@ import java.nio.FloatBuffer;
 /**
  * Small NDArray helpers that every block here relies on.
  *
- * <p>Why {@link #fromJava}: DJL's PyTorch engine wraps Java-created data without copying
- * ({@code from_blob} over a direct buffer that the Java array object keeps alive). Autograd may
- * still read such data during {@code backward()} after the Java object was closed or collected,
- * which silently corrupts gradients. Every array this project makes from Java data and feeds into
- * a recorded operation is therefore copied into memory that PyTorch owns. For the same reason
- * scalars are never passed as {@code NDArray.mul(Number)}: use {@link #scalar}.
+ * <p>Why {@link #fromJava}: DJL's PyTorch engine wraps Java-created data without copying ({@code
+ * from_blob} over a direct buffer that the Java array object keeps alive). Autograd may still read
+ * such data during {@code backward()} after the Java object was closed or collected, which silently
+ * corrupts gradients. Every array this project makes from Java data and feeds into a recorded
+ * operation is therefore copied into memory that PyTorch owns. For the same reason scalars are
+ * never passed as {@code NDArray.mul(Number)}: use {@link #scalar}.
  */
 public final class Tensors {
 
-    /** A reusable direct buffer per thread: Java data is staged here, then copied once by the engine. */
-    private static final ThreadLocal<ByteBuffer[]> STAGING = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    /**
+     * A reusable direct buffer per thread: Java data is staged here, then copied once by the
+     * engine.
+     */
+    private static final ThreadLocal<ByteBuffer[]> STAGING =
+            ThreadLocal.withInitial(() -> new ByteBuffer[1]);
 
     private Tensors() {}
 
@@ -53,7 +57,8 @@ public final class Tensors {
         long size = shape.size();
         for (float[] p : parts) {
             if (p.length != size) {
-                throw new IllegalArgumentException("expected " + size + " values for " + shape + ", got " + p.length);
+                throw new IllegalArgumentException(
+                        "expected " + size + " values for " + shape + ", got " + p.length);
             }
         }
         ByteBuffer staging = staging(Math.multiplyExact(parts.length * size, 4L));
@@ -79,7 +84,9 @@ public final class Tensors {
     private static ByteBuffer staging(long bytes) {
         ByteBuffer[] holder = STAGING.get();
         if (holder[0] == null || holder[0].capacity() < bytes) {
-            holder[0] = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, 1 << 20))).order(ByteOrder.nativeOrder());
+            holder[0] =
+                    ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, 1 << 20)))
+                            .order(ByteOrder.nativeOrder());
         }
         ByteBuffer b = holder[0].duplicate().order(ByteOrder.nativeOrder());
         b.clear().limit((int) bytes);
@@ -98,9 +105,9 @@ public final class Tensors {
     }
 
     /**
-     * Moves a result computed from parameters alone to the manager of the data being processed.
-     * DJL attaches an operation's result to its first operand's manager: a result derived only
-     * from parameters would otherwise live in the model's manager for good, a leak on every call.
+     * Moves a result computed from parameters alone to the manager of the data being processed. DJL
+     * attaches an operation's result to its first operand's manager: a result derived only from
+     * parameters would otherwise live in the model's manager for good, a leak on every call.
      *
      * @param derived an array computed from parameters
      * @param manager the data's manager
@@ -113,8 +120,8 @@ public final class Tensors {
 
     /**
      * Keeps the results of a step that runs in an {@link NDScope} and a scratch manager (so that
-     * all else it creates is freed when it ends, as a long generation or a long text needs):
-     * takes them out of the scope and moves them to a longer-lived manager.
+     * all else it creates is freed when it ends, as a long generation or a long text needs): takes
+     * them out of the scope and moves them to a longer-lived manager.
      *
      * @param results the arrays to keep
      * @param manager the manager that owns them from now on
@@ -136,7 +143,8 @@ public final class Tensors {
         Shape shape = x.getShape();
         long t = shape.get(1);
         long[] padding = new long[2 * (shape.dimension() - 1)];
-        padding[padding.length - 2] = Math.min(d, t); // (before, after) pairs from the last axis back
+        padding[padding.length - 2] =
+                Math.min(d, t); // (before, after) pairs from the last axis back
         if (d >= t) {
             return x.zerosLike();
         }

@@ -89,7 +89,13 @@ public final class Wkv {
 
     /** The stable recurrence step by step in Java (no gradient). */
     private static Result recurrent(
-            NDArray timeDecay, NDArray u, NDArray k, NDArray v, NDArray aa0, NDArray bb0, NDArray pp0) {
+            NDArray timeDecay,
+            NDArray u,
+            NDArray k,
+            NDArray v,
+            NDArray aa0,
+            NDArray bb0,
+            NDArray pp0) {
         Shape shape = k.getShape();
         int batch = Math.toIntExact(shape.get(0));
         int steps = Math.toIntExact(shape.get(1));
@@ -105,28 +111,31 @@ public final class Wkv {
         float[] bb = bb0 == null ? new float[batch * width] : bb0.toFloatArray();
         float[] pp = pp0 == null ? filled(batch * width, EMPTY_EXPONENT) : pp0.toFloatArray();
         float[] y = new float[kf.length];
-        Parallel.rows(batch, (long) steps * width, b -> {
-            for (int t = 0; t < steps; t++) {
-                int base = (b * steps + t) * width;
-                for (int c = 0; c < width; c++) {
-                    int s = b * width + c;
-                    float kt = kf[base + c];
-                    float vt = vf[base + c];
-                    float uk = uf[c] + kt;
-                    float m = Math.max(pp[s], uk);
-                    float e1 = (float) Math.exp(pp[s] - m);
-                    float e2 = (float) Math.exp(uk - m);
-                    y[base + c] = (e1 * aa[s] + e2 * vt) / (e1 * bb[s] + e2);
-                    float pw = pp[s] + wf[c];
-                    float m2 = Math.max(pw, kt);
-                    float g = (float) Math.exp(pw - m2);
-                    float a = (float) Math.exp(kt - m2);
-                    aa[s] = g * aa[s] + a * vt;
-                    bb[s] = g * bb[s] + a;
-                    pp[s] = m2;
-                }
-            }
-        });
+        Parallel.rows(
+                batch,
+                (long) steps * width,
+                b -> {
+                    for (int t = 0; t < steps; t++) {
+                        int base = (b * steps + t) * width;
+                        for (int c = 0; c < width; c++) {
+                            int s = b * width + c;
+                            float kt = kf[base + c];
+                            float vt = vf[base + c];
+                            float uk = uf[c] + kt;
+                            float m = Math.max(pp[s], uk);
+                            float e1 = (float) Math.exp(pp[s] - m);
+                            float e2 = (float) Math.exp(uk - m);
+                            y[base + c] = (e1 * aa[s] + e2 * vt) / (e1 * bb[s] + e2);
+                            float pw = pp[s] + wf[c];
+                            float m2 = Math.max(pw, kt);
+                            float g = (float) Math.exp(pw - m2);
+                            float a = (float) Math.exp(kt - m2);
+                            aa[s] = g * aa[s] + a * vt;
+                            bb[s] = g * bb[s] + a;
+                            pp[s] = m2;
+                        }
+                    }
+                });
         NDManager manager = k.getManager();
         NDArray[] state = Tensors.fromJava(manager, new Shape(batch, width), aa, bb, pp);
         return new Result(Tensors.fromJava(manager, y, shape), state[0], state[1], state[2]);
@@ -143,26 +152,30 @@ public final class Wkv {
      * output's exponent {@code m = max(pp, u + k)} ({@code [B, T, C]}), in the reference's float32
      * operation order; no exponentials.
      */
-    private static float[][] exponents(float[] kf, float[] wf, float[] uf, float[] p0, int batch, int steps, int width) {
+    private static float[][] exponents(
+            float[] kf, float[] wf, float[] uf, float[] p0, int batch, int steps, int width) {
         float[] p = new float[batch * (steps + 1) * width];
         float[] m = new float[batch * steps * width];
-        Parallel.rows(batch, (long) steps * width, b -> {
-            float[] pc = new float[width];
-            for (int c = 0; c < width; c++) {
-                pc[c] = p0 == null ? EMPTY_EXPONENT : p0[b * width + c];
-            }
-            System.arraycopy(pc, 0, p, b * (steps + 1) * width, width);
-            for (int t = 0; t < steps; t++) {
-                int in = (b * steps + t) * width;
-                int out = (b * (steps + 1) + t + 1) * width;
-                for (int c = 0; c < width; c++) {
-                    float kt = kf[in + c];
-                    m[in + c] = Math.max(pc[c], uf[c] + kt);
-                    pc[c] = Math.max(pc[c] + wf[c], kt);
-                    p[out + c] = pc[c];
-                }
-            }
-        });
+        Parallel.rows(
+                batch,
+                (long) steps * width,
+                b -> {
+                    float[] pc = new float[width];
+                    for (int c = 0; c < width; c++) {
+                        pc[c] = p0 == null ? EMPTY_EXPONENT : p0[b * width + c];
+                    }
+                    System.arraycopy(pc, 0, p, b * (steps + 1) * width, width);
+                    for (int t = 0; t < steps; t++) {
+                        int in = (b * steps + t) * width;
+                        int out = (b * (steps + 1) + t + 1) * width;
+                        for (int c = 0; c < width; c++) {
+                            float kt = kf[in + c];
+                            m[in + c] = Math.max(pc[c], uf[c] + kt);
+                            pc[c] = Math.max(pc[c] + wf[c], kt);
+                            p[out + c] = pc[c];
+                        }
+                    }
+                });
         return new float[][] {p, m};
     }
 
@@ -173,9 +186,13 @@ public final class Wkv {
     private record Exponents(NDArray before, NDArray after, NDArray max, NDArray last) {
         static Exponents of(NDManager manager, float[][] pm, Shape shape) {
             long steps = shape.get(1);
-            NDArray all = Tensors.fromJava(manager, pm[0], new Shape(shape.get(0), steps + 1, shape.get(2)));
-            return new Exponents(all.get(new NDIndex().addAllDim().addSliceDim(0, steps)),
-                    all.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1)), Tensors.fromJava(manager, pm[1], shape),
+            NDArray all =
+                    Tensors.fromJava(
+                            manager, pm[0], new Shape(shape.get(0), steps + 1, shape.get(2)));
+            return new Exponents(
+                    all.get(new NDIndex().addAllDim().addSliceDim(0, steps)),
+                    all.get(new NDIndex().addAllDim().addSliceDim(1, steps + 1)),
+                    Tensors.fromJava(manager, pm[1], shape),
                     all.get(new NDIndex(":, {}", steps)));
         }
     }
@@ -198,7 +215,8 @@ public final class Wkv {
         float[][] pm = exponents(kf, wf, uf, null, batch, steps, width);
 
         // the exponentials, natively (vectorised), per token: the state's decay g and the
-        // admission a of the token into the state, and the output's weights e1 (state) and e2 (token)
+        // admission a of the token into the state, and the output's weights e1 (state) and e2
+        // (token)
         float[] g;
         float[] a;
         float[] e1;
@@ -207,7 +225,12 @@ public final class Wkv {
         try (NDManager scratch = manager.newSubManager()) {
             Exponents p = Exponents.of(scratch, pm, shape);
             NDArray kc = Tensors.local(k.stopGradient(), scratch);
-            g = p.before().add(Tensors.local(w.stopGradient(), scratch)).sub(p.after()).exp().toFloatArray();
+            g =
+                    p.before()
+                            .add(Tensors.local(w.stopGradient(), scratch))
+                            .sub(p.after())
+                            .exp()
+                            .toFloatArray();
             a = kc.sub(p.after()).exp().toFloatArray();
             e1 = p.before().sub(p.max()).exp().toFloatArray();
             e2 = kc.add(Tensors.local(u.stopGradient(), scratch)).sub(p.max()).exp().toFloatArray();
@@ -222,63 +245,77 @@ public final class Wkv {
         float[] y = new float[size];
         float[] aaLast = new float[batch * width];
         float[] bbLast = new float[batch * width];
-        Parallel.rows(batch, (long) steps * width, b -> {
-            for (int t = 0; t < steps; t++) {
-                int base = (b * steps + t) * width;
-                for (int c = 0; c < width; c++) {
-                    int i = base + c;
-                    int s = b * width + c;
-                    float sa = aaLast[s];
-                    float sb = bbLast[s];
-                    aa[i] = sa;
-                    bb[i] = sb;
-                    den[i] = e1[i] * sb + e2[i];
-                    y[i] = (e1[i] * sa + e2[i] * vf[i]) / den[i];
-                    aaLast[s] = g[i] * sa + a[i] * vf[i];
-                    bbLast[s] = g[i] * sb + a[i];
-                }
-            }
-        });
-
-        NDArray[] state = Tensors.fromJava(manager, new Shape(batch, width), aaLast, bbLast, ppLast);
-        NDArray out = tape.cut(Tensors.fromJava(manager, y, shape), new NDList(k, v, w, u), grad -> {
-            float[] gy = grad.toFloatArray();
-            float[] dk = new float[size];
-            float[] dv = new float[size];
-            double[][] dw = new double[batch][width];
-            double[][] du = new double[batch][width];
-            Parallel.rows(batch, (long) steps * width, b -> {
-                // the adjoints of the state after the current token (aa, bb)
-                float[] la = new float[width];
-                float[] lb = new float[width];
-                for (int t = steps - 1; t >= 0; t--) {
-                    int base = (b * steps + t) * width;
-                    for (int c = 0; c < width; c++) {
-                        int i = base + c;
-                        // into the state after token t: aa' = g aa + a v, bb' = g bb + a
-                        float ai = a[i];
-                        float dvi = la[c] * ai;
-                        float dki = ai * (la[c] * vf[i] + lb[c]);
-                        dw[b][c] += g[i] * (la[c] * aa[i] + lb[c] * bb[i]);
-                        // the output y = (e1 aa + e2 v) / (e1 bb + e2)
-                        float r = gy[i] / den[i];
-                        float re2 = r * e2[i];
-                        float bonus = re2 * (vf[i] - y[i]);
-                        dv[i] = dvi + re2;
-                        dk[i] = dki + bonus;
-                        du[b][c] += bonus;
-                        // to the state before token t
-                        float re1 = r * e1[i];
-                        la[c] = g[i] * la[c] + re1;
-                        lb[c] = g[i] * lb[c] - re1 * y[i];
+        Parallel.rows(
+                batch,
+                (long) steps * width,
+                b -> {
+                    for (int t = 0; t < steps; t++) {
+                        int base = (b * steps + t) * width;
+                        for (int c = 0; c < width; c++) {
+                            int i = base + c;
+                            int s = b * width + c;
+                            float sa = aaLast[s];
+                            float sb = bbLast[s];
+                            aa[i] = sa;
+                            bb[i] = sb;
+                            den[i] = e1[i] * sb + e2[i];
+                            y[i] = (e1[i] * sa + e2[i] * vf[i]) / den[i];
+                            aaLast[s] = g[i] * sa + a[i] * vf[i];
+                            bbLast[s] = g[i] * sb + a[i];
+                        }
                     }
-                }
-            });
-            NDManager gm = grad.getManager();
-            NDArray[] dkv = Tensors.fromJava(gm, shape, dk, dv);
-            NDArray[] dwu = Tensors.fromJava(gm, new Shape(width), sum(dw), sum(du));
-            return new NDList(dkv[0], dkv[1], dwu[0], dwu[1]);
-        });
+                });
+
+        NDArray[] state =
+                Tensors.fromJava(manager, new Shape(batch, width), aaLast, bbLast, ppLast);
+        NDArray out =
+                tape.cut(
+                        Tensors.fromJava(manager, y, shape),
+                        new NDList(k, v, w, u),
+                        grad -> {
+                            float[] gy = grad.toFloatArray();
+                            float[] dk = new float[size];
+                            float[] dv = new float[size];
+                            double[][] dw = new double[batch][width];
+                            double[][] du = new double[batch][width];
+                            Parallel.rows(
+                                    batch,
+                                    (long) steps * width,
+                                    b -> {
+                                        // the adjoints of the state after the current token (aa,
+                                        // bb)
+                                        float[] la = new float[width];
+                                        float[] lb = new float[width];
+                                        for (int t = steps - 1; t >= 0; t--) {
+                                            int base = (b * steps + t) * width;
+                                            for (int c = 0; c < width; c++) {
+                                                int i = base + c;
+                                                // into the state after token t: aa' = g aa + a v,
+                                                // bb' = g bb + a
+                                                float ai = a[i];
+                                                float dvi = la[c] * ai;
+                                                float dki = ai * (la[c] * vf[i] + lb[c]);
+                                                dw[b][c] += g[i] * (la[c] * aa[i] + lb[c] * bb[i]);
+                                                // the output y = (e1 aa + e2 v) / (e1 bb + e2)
+                                                float r = gy[i] / den[i];
+                                                float re2 = r * e2[i];
+                                                float bonus = re2 * (vf[i] - y[i]);
+                                                dv[i] = dvi + re2;
+                                                dk[i] = dki + bonus;
+                                                du[b][c] += bonus;
+                                                // to the state before token t
+                                                float re1 = r * e1[i];
+                                                la[c] = g[i] * la[c] + re1;
+                                                lb[c] = g[i] * lb[c] - re1 * y[i];
+                                            }
+                                        }
+                                    });
+                            NDManager gm = grad.getManager();
+                            NDArray[] dkv = Tensors.fromJava(gm, shape, dk, dv);
+                            NDArray[] dwu =
+                                    Tensors.fromJava(gm, new Shape(width), sum(dw), sum(du));
+                            return new NDList(dkv[0], dkv[1], dwu[0], dwu[1]);
+                        });
         return new Result(out, state[0], state[1], state[2]);
     }
 
@@ -303,9 +340,17 @@ public final class Wkv {
         int width = Math.toIntExact(shape.get(2));
         NDManager manager = k.getManager();
 
-        // 1. the running exponent pp before each token and after the last, and the output's exponent
-        float[][] pm = exponents(k.toFloatArray(), w.toFloatArray(), u.toFloatArray(),
-                pp0 == null ? null : pp0.toFloatArray(), batch, steps, width);
+        // 1. the running exponent pp before each token and after the last, and the output's
+        // exponent
+        float[][] pm =
+                exponents(
+                        k.toFloatArray(),
+                        w.toFloatArray(),
+                        u.toFloatArray(),
+                        pp0 == null ? null : pp0.toFloatArray(),
+                        batch,
+                        steps,
+                        width);
         Exponents p = Exponents.of(manager, pm, shape);
         NDArray pBefore = p.before();
         NDArray pAfter = p.after();

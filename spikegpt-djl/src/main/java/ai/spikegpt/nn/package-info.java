@@ -8,8 +8,8 @@
  *
  * <p>DJL has no user-defined backward, so every nonlinear recurrence here runs its forward pass
  * exactly (in Java or natively) and attaches its exact gradient as a zero-valued straight-through
- * term built from linear operations with constant coefficients. Training steps can do better with
- * a {@link ai.spikegpt.nn.SegmentedBackward}: the LIF and WKV then cut the graph, and their
- * gradients run as Java loops between per-segment autograd passes.
+ * term built from linear operations with constant coefficients. Training steps can do better with a
+ * {@link ai.spikegpt.nn.SegmentedBackward}: the LIF and WKV then cut the graph, and their gradients
+ * run as Java loops between per-segment autograd passes.
  */
 package ai.spikegpt.nn;

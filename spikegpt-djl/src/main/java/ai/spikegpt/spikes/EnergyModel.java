@@ -24,22 +24,30 @@ public final class EnergyModel {
         this.acPj = builder.acPj;
     }
 
-    /** @return the paper's 45 nm model (4.6 pJ per MAC, 0.9 pJ per AC) */
+    /**
+     * @return the paper's 45 nm model (4.6 pJ per MAC, 0.9 pJ per AC)
+     */
     public static EnergyModel paper() {
         return builder().build();
     }
 
-    /** @return a builder with the paper's constants */
+    /**
+     * @return a builder with the paper's constants
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the energy of a multiply-accumulate, pJ */
+    /**
+     * @return the energy of a multiply-accumulate, pJ
+     */
     public double macPj() {
         return macPj;
     }
 
-    /** @return the energy of an accumulate (add, synaptic operation), pJ */
+    /**
+     * @return the energy of an accumulate (add, synaptic operation), pJ
+     */
     public double acPj() {
         return acPj;
     }
@@ -65,13 +73,17 @@ public final class EnergyModel {
 
         Builder() {}
 
-        /** @param pj the energy of a MAC in pJ, > 0 @return this builder */
+        /**
+         * @param pj the energy of a MAC in pJ, > 0 @return this builder
+         */
         public Builder optMacEnergy(double pj) {
             this.macPj = check(pj, "E_MAC");
             return this;
         }
 
-        /** @param pj the energy of an AC in pJ, > 0 @return this builder */
+        /**
+         * @param pj the energy of an AC in pJ, > 0 @return this builder
+         */
         public Builder optAcEnergy(double pj) {
             this.acPj = check(pj, "E_AC");
             return this;
@@ -79,12 +91,15 @@ public final class EnergyModel {
 
         private static double check(double pj, String what) {
             if (!(pj > 0) || Double.isInfinite(pj)) {
-                throw new IllegalArgumentException(what + " must be a positive number of pJ, got " + pj);
+                throw new IllegalArgumentException(
+                        what + " must be a positive number of pJ, got " + pj);
             }
             return pj;
         }
 
-        /** @return the model */
+        /**
+         * @return the model
+         */
         public EnergyModel build() {
             return new EnergyModel(this);
         }

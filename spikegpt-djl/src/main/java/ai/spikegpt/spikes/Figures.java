@@ -68,13 +68,17 @@ final class Figures {
      * @param plotWidth the approximate plot width in pixels
      * @param anchorY a y value inside the plotted range
      */
-    static void tokenAxis(XYChart chart, List<String> tokens, int count, int plotWidth, double anchorY) {
+    static void tokenAxis(
+            XYChart chart, List<String> tokens, int count, int plotWidth, double anchorY) {
         XYStyler styler = chart.getStyler();
         if (tokens == null || count > MAX_LABELLED_TOKENS) {
-            // positions on round numbers: XChart labels every k-th point of equally spaced x values,
+            // positions on round numbers: XChart labels every k-th point of equally spaced x
+            // values,
             // which crowds long axes; an invisible point at x = 0.5 makes it choose round ticks
             styler.setXAxisDecimalPattern("0");
-            XYSeries anchor = chart.addSeries("\u200B", new double[] {0, 0.5}, new double[] {anchorY, anchorY});
+            XYSeries anchor =
+                    chart.addSeries(
+                            "\u200B", new double[] {0, 0.5}, new double[] {anchorY, anchorY});
             anchor.setShowInLegend(false);
             anchor.setMarker(SeriesMarkers.NONE);
             anchor.setLineColor(new Color(0, 0, 0, 0));
@@ -90,7 +94,9 @@ final class Figures {
         Function<Double, String> format =
                 x -> {
                     long i = Math.round(x);
-                    return Math.abs(x - i) > 1e-6 || i < 0 || i >= count ? " " : unique.get((int) i);
+                    return Math.abs(x - i) > 1e-6 || i < 0 || i >= count
+                            ? " "
+                            : unique.get((int) i);
                 };
         styler.setxAxisTickLabelsFormattingFunction(format);
         int perToken = plotWidth / Math.max(1, count);
@@ -100,8 +106,8 @@ final class Figures {
     }
 
     /**
-     * Returns whether token labels must be written vertically: when the longest does not fit in
-     * its column.
+     * Returns whether token labels must be written vertically: when the longest does not fit in its
+     * column.
      *
      * @param tokens the labels
      * @param count how many are shown
@@ -117,28 +123,29 @@ final class Figures {
     }
 
     /**
-     * Makes a token readable on an axis: whitespace and control characters become visible
-     * symbols.
+     * Makes a token readable on an axis: whitespace and control characters become visible symbols.
      *
      * @param token the decoded token
      * @return the label
      */
     static String visible(String token) {
         StringBuilder sb = new StringBuilder();
-        token.codePoints().forEach(cp -> {
-            switch (cp) {
-                case ' ' -> sb.append('\u2423'); // open box
-                case '\n' -> sb.append('\u21B5'); // return arrow
-                case '\t' -> sb.append('\u2192');
-                default -> {
-                    if (Character.isISOControl(cp)) {
-                        sb.append(String.format("\\x%02x", cp));
-                    } else {
-                        sb.appendCodePoint(cp);
-                    }
-                }
-            }
-        });
+        token.codePoints()
+                .forEach(
+                        cp -> {
+                            switch (cp) {
+                                case ' ' -> sb.append('\u2423'); // open box
+                                case '\n' -> sb.append('\u21B5'); // return arrow
+                                case '\t' -> sb.append('\u2192');
+                                default -> {
+                                    if (Character.isISOControl(cp)) {
+                                        sb.append(String.format("\\x%02x", cp));
+                                    } else {
+                                        sb.appendCodePoint(cp);
+                                    }
+                                }
+                            }
+                        });
         String s = sb.length() == 0 ? "\u2205" : sb.toString();
         return s.length() > 12 ? s.substring(0, 11) + "\u2026" : s;
     }
@@ -179,10 +186,12 @@ final class Figures {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        return AtomicFiles.write(file, tmp -> {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available to write " + file);
-            }
-        });
+        return AtomicFiles.write(
+                file,
+                tmp -> {
+                    if (!ImageIO.write(image, "png", tmp.toFile())) {
+                        throw new IOException("no PNG writer available to write " + file);
+                    }
+                });
     }
 }

@@ -31,15 +31,25 @@ public final class FiringRatePlot {
         Figures.headless();
         int layers = stats.config().getLayers();
         if (stats.firing().isEmpty() || stats.positions() == 0) {
-            throw new IllegalArgumentException("no firing rates to plot: the model has no spikes or nothing was run");
+            throw new IllegalArgumentException(
+                    "no firing rates to plot: the model has no spikes or nothing was run");
         }
         List<String> categories = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
             categories.add(Integer.toString(i));
         }
         FiringStats emb = stats.firing(NeuronSite.EMBEDDING, -1);
-        String title = String.format(Locale.ROOT, "Firing rate by block (%d tokens)%s", stats.positions(),
-                emb == null ? "" : String.format(Locale.ROOT, "; binary embedding %.1f%%", 100 * emb.rate()));
+        String title =
+                String.format(
+                        Locale.ROOT,
+                        "Firing rate by block (%d tokens)%s",
+                        stats.positions(),
+                        emb == null
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        "; binary embedding %.1f%%",
+                                        100 * emb.rate()));
         CategoryChart chart =
                 new CategoryChartBuilder()
                         .width(Math.max(800, Math.min(1600, 200 + 70 * layers)))
@@ -54,7 +64,9 @@ public final class FiringRatePlot {
         chart.getStyler().setYAxisDecimalPattern("0.0");
         chart.getStyler().setAvailableSpaceFill(0.8);
         chart.getStyler().setLabelsVisible(layers <= 12);
-        chart.getStyler().setLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        chart.getStyler()
+                .setLabelsFont(
+                        new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
         chart.getStyler().setLabelsFontColorAutomaticEnabled(true);
         chart.getStyler().setLabelsPosition(0.96);
         chart.getStyler().setLabelsRotation(0);

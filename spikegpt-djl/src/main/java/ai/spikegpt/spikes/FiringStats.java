@@ -48,7 +48,11 @@ public final class FiringStats {
         int width = perNeuron.length;
         if (values.length % width != 0) {
             throw new IllegalArgumentException(
-                    key() + ": " + values.length + " values are not a whole number of rows of " + width);
+                    key()
+                            + ": "
+                            + values.length
+                            + " values are not a whole number of rows of "
+                            + width);
         }
         long count = 0;
         for (int i = 0; i < values.length; i++) {
@@ -58,9 +62,11 @@ public final class FiringStats {
                 count++;
             } else if (Float.isNaN(v)) {
                 // a NaN membrane, not a bad recording: the weights have diverged
-                throw new TrainingDivergedException(key() + " fired NaN: the model's values are no longer finite");
+                throw new TrainingDivergedException(
+                        key() + " fired NaN: the model's values are no longer finite");
             } else if (v != 0f) {
-                throw new IllegalArgumentException(key() + " is not a spike map: it holds the value " + v);
+                throw new IllegalArgumentException(
+                        key() + " is not a spike map: it holds the value " + v);
             }
         }
         spikes += count;
@@ -71,52 +77,72 @@ public final class FiringStats {
         return new FiringStats(this);
     }
 
-    /** @return the site */
+    /**
+     * @return the site
+     */
     public NeuronSite site() {
         return site;
     }
 
-    /** @return the block index, -1 for the embedding */
+    /**
+     * @return the block index, -1 for the embedding
+     */
     public int layer() {
         return layer;
     }
 
-    /** @return the key, e.g. {@code emb} or {@code 0.lif1} */
+    /**
+     * @return the key, e.g. {@code emb} or {@code 0.lif1}
+     */
     public String key() {
         return site.key(layer);
     }
 
-    /** @return the number of neurons */
+    /**
+     * @return the number of neurons
+     */
     public int width() {
         return perNeuron.length;
     }
 
-    /** @return the number of token positions seen */
+    /**
+     * @return the number of token positions seen
+     */
     public long positions() {
         return positions;
     }
 
-    /** @return the number of spikes */
+    /**
+     * @return the number of spikes
+     */
     public long spikes() {
         return spikes;
     }
 
-    /** @return the firing rate, spikes / (positions x width), NaN before any token */
+    /**
+     * @return the firing rate, spikes / (positions x width), NaN before any token
+     */
     public double rate() {
         return positions == 0 ? Double.NaN : spikes / ((double) positions * perNeuron.length);
     }
 
-    /** @return the number of neurons that never fired */
+    /**
+     * @return the number of neurons that never fired
+     */
     public int silentNeurons() {
         return (int) Arrays.stream(perNeuron).filter(c -> c == 0).count();
     }
 
-    /** @return the fraction of neurons that never fired, NaN before any token */
+    /**
+     * @return the fraction of neurons that never fired, NaN before any token
+     */
     public double neverFiringFraction() {
         return positions == 0 ? Double.NaN : silentNeurons() / (double) perNeuron.length;
     }
 
-    /** @return the spike count of every neuron (a copy) */
+    /**
+     * @return the spike count of every neuron (a copy)
+     */
     public long[] spikesPerNeuron() {
         return perNeuron.clone();
     }

@@ -21,12 +21,16 @@ public enum InputKind {
         this.label = label;
     }
 
-    /** @return a short label for tables */
+    /**
+     * @return a short label for tables
+     */
     public String label() {
         return label;
     }
 
-    /** @return whether this is a linear (matrix) layer */
+    /**
+     * @return whether this is a linear (matrix) layer
+     */
     public boolean isLinear() {
         return this != ELEMENTWISE;
     }

@@ -20,7 +20,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * figure: one panel per neuron. At every token the membrane charges to {@code h[t] = v[t-1] + (x[t]
  * - v[t-1]) / tau} (a dot; recomputed from the recorded input current {@code x}, see {@link
  * SpikeTraces#potential}); where {@code h[t]} reaches the threshold (dashed line) the neuron spikes
- * (a red triangle instead of the dot) and the line drops to the reset potential. The input current is drawn in grey.
+ * (a red triangle instead of the dot) and the line drops to the reset potential. The input current
+ * is drawn in grey.
  */
 public final class MembranePlot {
 
@@ -42,19 +43,31 @@ public final class MembranePlot {
      * @throws IOException if writing fails
      */
     public static Path write(
-            SpikeTraces traces, int layer, NeuronSite site, int[] neurons, List<String> tokens, Path file)
+            SpikeTraces traces,
+            int layer,
+            NeuronSite site,
+            int[] neurons,
+            List<String> tokens,
+            Path file)
             throws IOException {
         Figures.headless();
         if (neurons.length == 0) {
             throw new IllegalArgumentException("choose at least one neuron to plot");
         }
-        Trace trace = new Trace(traces.potential(layer, site), traces.afterReset(layer, site),
-                traces.current(layer, site), traces.spikes(layer, site), traces.threshold(layer, site),
-                traces.tokens(), traces.width());
+        Trace trace =
+                new Trace(
+                        traces.potential(layer, site),
+                        traces.afterReset(layer, site),
+                        traces.current(layer, site),
+                        traces.spikes(layer, site),
+                        traces.threshold(layer, site),
+                        traces.tokens(),
+                        traces.width());
         List<XYChart> panels = new ArrayList<>();
         for (int n : neurons) {
             if (n < 0 || n >= traces.width()) {
-                throw new IllegalArgumentException("neuron " + n + " is outside 0.." + (traces.width() - 1));
+                throw new IllegalArgumentException(
+                        "neuron " + n + " is outside 0.." + (traces.width() - 1));
             }
             panels.add(panel(trace, layer, site, n, tokens));
         }
@@ -62,9 +75,11 @@ public final class MembranePlot {
     }
 
     /** One neuron layer's recomputed dynamics, row-major {@code [tokens, width]}. */
-    private record Trace(float[] h, float[] v, float[] x, float[] s, float threshold, int steps, int width) {}
+    private record Trace(
+            float[] h, float[] v, float[] x, float[] s, float threshold, int steps, int width) {}
 
-    private static XYChart panel(Trace tr, int layer, NeuronSite site, int neuron, List<String> tokens) {
+    private static XYChart panel(
+            Trace tr, int layer, NeuronSite site, int neuron, List<String> tokens) {
         int steps = tr.steps();
         int w = tr.width();
         double[] t = new double[steps];
@@ -92,21 +107,35 @@ public final class MembranePlot {
                 quietH.add(h);
             }
         }
-        boolean rotated = tokens != null && steps <= Figures.MAX_LABELLED_TOKENS
-                && Figures.rotateLabels(tokens, steps, (WIDTH - 320) / steps);
+        boolean rotated =
+                tokens != null
+                        && steps <= Figures.MAX_LABELLED_TOKENS
+                        && Figures.rotateLabels(tokens, steps, (WIDTH - 320) / steps);
         XYChart chart =
                 new XYChartBuilder()
                         .width(WIDTH)
                         .height(PANEL_HEIGHT + (rotated ? 40 : 0))
-                        .title(String.format(Locale.ROOT, "Block %d %s, neuron %d: %d spike%s in %d tokens",
-                                layer, site.label(), neuron, spikeT.size(), spikeT.size() == 1 ? "" : "s", steps))
-                        .xAxisTitle(tokens != null && steps <= Figures.MAX_LABELLED_TOKENS ? "token" : "token position")
+                        .title(
+                                String.format(
+                                        Locale.ROOT,
+                                        "Block %d %s, neuron %d: %d spike%s in %d tokens",
+                                        layer,
+                                        site.label(),
+                                        neuron,
+                                        spikeT.size(),
+                                        spikeT.size() == 1 ? "" : "s",
+                                        steps))
+                        .xAxisTitle(
+                                tokens != null && steps <= Figures.MAX_LABELLED_TOKENS
+                                        ? "token"
+                                        : "token position")
                         .yAxisTitle("potential")
                         .build();
         Figures.style(chart);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisDecimalPattern("0.0#");
-        chart.getStyler().setMarkerSize(steps <= Figures.MAX_LABELLED_TOKENS ? 9 : steps <= 200 ? 5 : 3);
+        chart.getStyler()
+                .setMarkerSize(steps <= Figures.MAX_LABELLED_TOKENS ? 9 : steps <= 200 ? 5 : 3);
         Color colour = site == NeuronSite.LIF1 ? Figures.LIF1 : Figures.LIF2;
 
         XYSeries in = chart.addSeries("input current x[t]", t, current);
@@ -115,8 +144,11 @@ public final class MembranePlot {
         in.setLineColor(new Color(0xB0B0B0));
         in.setLineStyle(new BasicStroke(1.3f));
 
-        XYSeries th = chart.addSeries(String.format(Locale.ROOT, "threshold %.2f", tr.threshold()),
-                new double[] {0, Math.max(1, steps - 1)}, new double[] {tr.threshold(), tr.threshold()});
+        XYSeries th =
+                chart.addSeries(
+                        String.format(Locale.ROOT, "threshold %.2f", tr.threshold()),
+                        new double[] {0, Math.max(1, steps - 1)},
+                        new double[] {tr.threshold(), tr.threshold()});
         th.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         th.setMarker(SeriesMarkers.NONE);
         th.setLineColor(Color.BLACK);
@@ -147,8 +179,8 @@ public final class MembranePlot {
 
     /**
      * Picks neurons worth plotting, across the range of activity: among the neurons that fired,
-     * evenly spaced ranks from the most to the least active; if fewer than {@code count} fired,
-     * the silent ones that came closest to the threshold.
+     * evenly spaced ranks from the most to the least active; if fewer than {@code count} fired, the
+     * silent ones that came closest to the threshold.
      *
      * @param traces the traces
      * @param layer a traced block
@@ -174,14 +206,23 @@ public final class MembranePlot {
         for (int c = 0; c < width; c++) {
             order[c] = c;
         }
-        Arrays.sort(order, (a, b) -> fired[a] != fired[b] ? Long.compare(fired[b], fired[a])
-                : peak[a] != peak[b] ? Float.compare(peak[b], peak[a]) : Integer.compare(a, b));
+        Arrays.sort(
+                order,
+                (a, b) ->
+                        fired[a] != fired[b]
+                                ? Long.compare(fired[b], fired[a])
+                                : peak[a] != peak[b]
+                                        ? Float.compare(peak[b], peak[a])
+                                        : Integer.compare(a, b));
         int active = (int) Arrays.stream(fired).filter(f -> f > 0).count();
         int n = Math.min(count, width);
         int[] out = new int[n];
         int fromActive = Math.min(n, active);
         for (int i = 0; i < fromActive; i++) {
-            int rank = fromActive == 1 ? 0 : (int) Math.round(i * (active - 1) / (double) (fromActive - 1));
+            int rank =
+                    fromActive == 1
+                            ? 0
+                            : (int) Math.round(i * (active - 1) / (double) (fromActive - 1));
             out[i] = order[rank];
         }
         for (int i = fromActive; i < n; i++) {

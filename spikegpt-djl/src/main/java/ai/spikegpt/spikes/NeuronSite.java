@@ -22,7 +22,9 @@ public enum NeuronSite {
         this.label = label;
     }
 
-    /** @return the short name used in tables and maps ({@code emb, lif1, lif2, ffn_hidden}) */
+    /**
+     * @return the short name used in tables and maps ({@code emb, lif1, lif2, ffn_hidden})
+     */
     public String label() {
         return label;
     }
@@ -50,6 +52,7 @@ public enum NeuronSite {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown neuron site '" + label + "': use emb, lif1, lif2 or ffn_hidden");
+        throw new IllegalArgumentException(
+                "unknown neuron site '" + label + "': use emb, lif1, lif2 or ffn_hidden");
     }
 }

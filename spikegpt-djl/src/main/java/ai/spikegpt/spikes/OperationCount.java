@@ -1,15 +1,15 @@
 package ai.spikegpt.spikes;
 
 /**
- * The operations of one part of the model over all counted tokens, for the spiking model and for
- * a same-shape non-spiking RWKV (the "ANN").
+ * The operations of one part of the model over all counted tokens, for the spiking model and for a
+ * same-shape non-spiking RWKV (the "ANN").
  *
  * @param group the block index as a string ({@code "0"}, {@code "1"}, ...) or {@code "head"}
  * @param name the part, e.g. {@code att.key}, {@code att.wkv}, {@code lif1}
  * @param input what its input is
  * @param inputDensity for a linear layer: events (spikes or spike counts) per input element and
- *     token, both token-shift slots together, so that {@code sops = annMacs x inputDensity};
- *     1 for real-valued inputs; NaN for element-wise parts
+ *     token, both token-shift slots together, so that {@code sops = annMacs x inputDensity}; 1 for
+ *     real-valued inputs; NaN for element-wise parts
  * @param annMacs the ANN's multiply-accumulates
  * @param annAdds the ANN's additions
  * @param denseMacs the spiking model's multiply-accumulates inside the matrix product itself

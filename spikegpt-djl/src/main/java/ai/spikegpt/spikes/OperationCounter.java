@@ -8,29 +8,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts the operations of a forward pass from a {@link SpikeMonitor}'s statistics, for the
- * spiking model and for a same-shape non-spiking RWKV, as the SpikeGPT paper's energy estimate
- * does: a linear layer whose input is spikes performs synaptic accumulates ({@code SOPs = dense
- * MACs x input firing density}), one with a real-valued input performs MACs. Every formula is in
- * {@code docs/spikes.md}; in brief, with {@code N} token positions, {@code N'} of them with a
- * previous token, widths {@code C}, {@code H = ffn_mult C}, vocabulary {@code V}:
+ * Counts the operations of a forward pass from a {@link SpikeMonitor}'s statistics, for the spiking
+ * model and for a same-shape non-spiking RWKV, as the SpikeGPT paper's energy estimate does: a
+ * linear layer whose input is spikes performs synaptic accumulates ({@code SOPs = dense MACs x
+ * input firing density}), one with a real-valued input performs MACs. Every formula is in {@code
+ * docs/spikes.md}; in brief, with {@code N} token positions, {@code N'} of them with a previous
+ * token, widths {@code C}, {@code H = ffn_mult C}, vocabulary {@code V}:
  *
  * <p><b>Which linear layers are spike-driven, and why.</b> No linear layer of SpikeGPT sees 0/1
  * spikes directly: {@code key, value, receptance} (both mixes) and the head see a LayerNorm of the
  * residual stream {@code x = LN0(e) + n} ({@code e} the binary embedding, {@code n} integer spike
- * counts), mixed with the previous token's. LayerNorm makes that real-valued, but the product
- * still decomposes into accumulates: with {@code A = W diag(m gamma1)}, {@code G = A diag(gamma0)},
+ * counts), mixed with the previous token's. LayerNorm makes that real-valued, but the product still
+ * decomposes into accumulates: with {@code A = W diag(m gamma1)}, {@code G = A diag(gamma0)},
  *
  * <pre>
  *   W (m . LN1(x)) = (1/s1) [ (1/s0) G e - (mu0/s0) G 1 + A beta0 + A n - mu1 A 1 ] + W (m . beta1)
  * </pre>
  *
- * {@code G e} and {@code A n} are column accumulations, one per embedding bit and per unit of
- * spike count; {@code G 1, A beta0, A 1, W(m beta1)} are constant vectors; {@code mu, s} are
- * per-token LayerNorm statistics. Per output and token-shift slot that leaves 4 multiplications
- * and 3 additions of corrections, which are counted. The token shift mixes two LayerNorm outputs
- * with different statistics, so each of these layers runs twice: once on the current token's
- * events and once on the previous token's. Hence, per layer with {@code O} outputs:
+ * {@code G e} and {@code A n} are column accumulations, one per embedding bit and per unit of spike
+ * count; {@code G 1, A beta0, A 1, W(m beta1)} are constant vectors; {@code mu, s} are per-token
+ * LayerNorm statistics. Per output and token-shift slot that leaves 4 multiplications and 3
+ * additions of corrections, which are counted. The token shift mixes two LayerNorm outputs with
+ * different statistics, so each of these layers runs twice: once on the current token's events and
+ * once on the previous token's. Hence, per layer with {@code O} outputs:
  *
  * <pre>
  *   SOPs = O x (events_t + events_{t-1})      MACs = 4 O x slots      adds = 3 O x slots
@@ -40,13 +40,13 @@ import org.slf4j.LoggerFactory;
  * the SpikeGPT {@code ffn.value} (input {@code relu(k)^2}) have real-valued inputs: dense MACs.
  * SpikeGPT-B's {@code ffn.value} sees binary hidden spikes: {@code SOPs = C x spikes}.
  *
- * <p><b>Element-wise work</b> (per element; both models unless noted; multiplications, divisions and
- * exponentials count as one MAC each, additions, subtractions and comparisons as one add):
- * LayerNorm 3 MAC + 2 add (the spiking model's LN1, LN2 and LN_out need only the statistics:
- * 1 MAC + 1 add; LN0 in full); token shift (ANN only, folded into the weights in the spiking
- * model) 1 MAC per mixed input + 1 add per mix; WKV 7 MAC + 5 add; sigmoid gate and product 3 MAC
- * + 1 add; relu^2 1 MAC + 1 add; LIF 1 MAC + 2 add per neuron (Heaviside: 1 add); residual add:
- * 1 add per element in the ANN, 1 per spike in the spiking model.
+ * <p><b>Element-wise work</b> (per element; both models unless noted; multiplications, divisions
+ * and exponentials count as one MAC each, additions, subtractions and comparisons as one add):
+ * LayerNorm 3 MAC + 2 add (the spiking model's LN1, LN2 and LN_out need only the statistics: 1 MAC
+ * + 1 add; LN0 in full); token shift (ANN only, folded into the weights in the spiking model) 1 MAC
+ * per mixed input + 1 add per mix; WKV 7 MAC + 5 add; sigmoid gate and product 3 MAC + 1 add;
+ * relu^2 1 MAC + 1 add; LIF 1 MAC + 2 add per neuron (Heaviside: 1 add); residual add: 1 add per
+ * element in the ANN, 1 per spike in the spiking model.
  *
  * <p>Not modelled: memory traffic, dropout (training), the original RNN script's {@code
  * rescale_every} halving. A vanilla-RWKV model counts as its own ANN (ratio 1).
@@ -55,8 +55,11 @@ public final class OperationCounter {
 
     private static final Logger logger = LoggerFactory.getLogger(OperationCounter.class);
 
-    /** Corrections per output and token-shift slot of a spike-count-driven layer: multiplications. */
+    /**
+     * Corrections per output and token-shift slot of a spike-count-driven layer: multiplications.
+     */
     public static final int CORRECTION_MACS = 4;
+
     /** Corrections per output and token-shift slot of a spike-count-driven layer: additions. */
     public static final int CORRECTION_ADDS = 3;
 
@@ -85,7 +88,8 @@ public final class OperationCounter {
     public static OperationReport count(SpikeStatistics stats, EnergyModel energy) {
         OperationCounter counter = new OperationCounter(stats);
         if (counter.config.getRescaleEvery() > 0) {
-            logger.warn("rescale_every = {} halves the residual stream; the operation count ignores it",
+            logger.warn(
+                    "rescale_every = {} halves the residual stream; the operation count ignores it",
                     counter.config.getRescaleEvery());
         }
         counter.countAll();
@@ -128,13 +132,24 @@ public final class OperationCounter {
     }
 
     /** Element-wise work, given per token position. */
-    private void elementwise(String g, String name, long annMacs, long annAdds, long macs, long adds) {
+    private void elementwise(
+            String g, String name, long annMacs, long annAdds, long macs, long adds) {
         if (!spiking) {
             macs = annMacs;
             adds = annAdds;
         }
-        rows.add(new OperationCount(g, name, InputKind.ELEMENTWISE, Double.NaN,
-                n * annMacs, n * annAdds, 0, n * macs, 0, n * adds));
+        rows.add(
+                new OperationCount(
+                        g,
+                        name,
+                        InputKind.ELEMENTWISE,
+                        Double.NaN,
+                        n * annMacs,
+                        n * annAdds,
+                        0,
+                        n * macs,
+                        0,
+                        n * adds));
     }
 
     /** LN1, LN2, LN_out: in full in the ANN, only the statistics in the spiking model. */
@@ -152,7 +167,9 @@ public final class OperationCounter {
     private void fromStream(String g, String name, long out, StreamStats s, boolean tokenShift) {
         long annMacs = n * c * out;
         if (!spiking) {
-            rows.add(new OperationCount(g, name, InputKind.REAL, 1.0, annMacs, 0, annMacs, annMacs, 0, 0));
+            rows.add(
+                    new OperationCount(
+                            g, name, InputKind.REAL, 1.0, annMacs, 0, annMacs, annMacs, 0, 0));
             return;
         }
         long slots = s.positions() + (tokenShift ? s.previousPositions() : 0);
@@ -162,14 +179,35 @@ public final class OperationCounter {
         long macs = denseMacs + CORRECTION_MACS * out * slots;
         long adds = CORRECTION_ADDS * out * slots;
         double density = n == 0 ? Double.NaN : events / ((double) n * c);
-        rows.add(new OperationCount(g, name, InputKind.SPIKE_COUNTS, density, annMacs, 0, denseMacs, macs,
-                out * events, adds));
+        rows.add(
+                new OperationCount(
+                        g,
+                        name,
+                        InputKind.SPIKE_COUNTS,
+                        density,
+                        annMacs,
+                        0,
+                        denseMacs,
+                        macs,
+                        out * events,
+                        adds));
     }
 
     /** A linear layer whose input is 0/1 spikes (SpikeGPT-B's ffn.value). */
     private void fromSpikes(String g, String name, long out, FiringStats in) {
         long annMacs = n * in.width() * out;
-        rows.add(new OperationCount(g, name, InputKind.SPIKES, in.rate(), annMacs, 0, 0, 0, out * in.spikes(), 0));
+        rows.add(
+                new OperationCount(
+                        g,
+                        name,
+                        InputKind.SPIKES,
+                        in.rate(),
+                        annMacs,
+                        0,
+                        0,
+                        0,
+                        out * in.spikes(),
+                        0));
     }
 
     /**
@@ -181,8 +219,18 @@ public final class OperationCounter {
         long annMacs = residual ? 0 : n * width; // relu²'s square
         long annAdds = n * width; // the residual add, or relu's comparison
         if (!spiking) {
-            rows.add(new OperationCount(g, name, InputKind.ELEMENTWISE, Double.NaN, annMacs, annAdds, 0, annMacs, 0,
-                    annAdds));
+            rows.add(
+                    new OperationCount(
+                            g,
+                            name,
+                            InputKind.ELEMENTWISE,
+                            Double.NaN,
+                            annMacs,
+                            annAdds,
+                            0,
+                            annMacs,
+                            0,
+                            annAdds));
             return;
         }
         boolean lif = config.getVariant() != Variant.HEAVISIDE_RWKV;
@@ -191,6 +239,17 @@ public final class OperationCounter {
         if (residual) {
             adds += stats.firing(site, layer).spikes(); // x += s: one add per spike
         }
-        rows.add(new OperationCount(g, name, InputKind.ELEMENTWISE, Double.NaN, annMacs, annAdds, 0, macs, 0, adds));
+        rows.add(
+                new OperationCount(
+                        g,
+                        name,
+                        InputKind.ELEMENTWISE,
+                        Double.NaN,
+                        annMacs,
+                        annAdds,
+                        0,
+                        macs,
+                        0,
+                        adds));
     }
 }

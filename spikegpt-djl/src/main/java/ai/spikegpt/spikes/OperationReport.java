@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The operation counts of {@link OperationCounter} and the energy estimate, per part, per block
- * and in total, for the spiking model and a same-shape non-spiking RWKV:
+ * The operation counts of {@link OperationCounter} and the energy estimate, per part, per block and
+ * in total, for the spiking model and a same-shape non-spiking RWKV:
  *
  * <pre>
  *   E_SNN = E_MAC x MACs + E_AC x (SOPs + adds)          E_ANN = E_MAC x MACs_ANN + E_AC x adds_ANN
@@ -30,22 +30,30 @@ public final class OperationReport {
         this.energy = energy;
     }
 
-    /** @return the statistics the counts were made from */
+    /**
+     * @return the statistics the counts were made from
+     */
     public SpikeStatistics statistics() {
         return stats;
     }
 
-    /** @return the energy model */
+    /**
+     * @return the energy model
+     */
     public EnergyModel energyModel() {
         return energy;
     }
 
-    /** @return every part, in model order */
+    /**
+     * @return every part, in model order
+     */
     public List<OperationCount> rows() {
         return rows;
     }
 
-    /** @return the groups in model order: {@code "0", "1", ..., "head"} */
+    /**
+     * @return the groups in model order: {@code "0", "1", ..., "head"}
+     */
     public List<String> groups() {
         Set<String> groups = new LinkedHashSet<>();
         rows.forEach(r -> groups.add(r.group()));
@@ -90,31 +98,51 @@ public final class OperationReport {
                 adds += r.adds();
             }
         }
-        return new OperationCount(group == null ? "all" : group, "total", InputKind.ELEMENTWISE, Double.NaN,
-                annMacs, annAdds, dense, macs, sops, adds);
+        return new OperationCount(
+                group == null ? "all" : group,
+                "total",
+                InputKind.ELEMENTWISE,
+                Double.NaN,
+                annMacs,
+                annAdds,
+                dense,
+                macs,
+                sops,
+                adds);
     }
 
-    /** @return the sum over the whole model */
+    /**
+     * @return the sum over the whole model
+     */
     public OperationCount total() {
         return total(null);
     }
 
-    /** @return the spiking model's energy over all counted tokens, pJ */
+    /**
+     * @return the spiking model's energy over all counted tokens, pJ
+     */
     public double energyPj() {
         return total().energyPj(energy);
     }
 
-    /** @return the same-shape ANN's energy over all counted tokens, pJ */
+    /**
+     * @return the same-shape ANN's energy over all counted tokens, pJ
+     */
     public double annEnergyPj() {
         return total().annEnergyPj(energy);
     }
 
-    /** @return ANN energy / spiking energy, every counted operation */
+    /**
+     * @return ANN energy / spiking energy, every counted operation
+     */
     public double energyRatio() {
         return annEnergyPj() / energyPj();
     }
 
-    /** @return ANN energy / spiking energy of the linear layers' synaptic work only (the paper's method) */
+    /**
+     * @return ANN energy / spiking energy of the linear layers' synaptic work only (the paper's
+     *     method)
+     */
     public double synapticEnergyRatio() {
         double ann = 0;
         double snn = 0;
@@ -127,7 +155,9 @@ public final class OperationReport {
         return ann / snn;
     }
 
-    /** @return ANN MACs / (dense MACs + SOPs) of the linear layers, unweighted */
+    /**
+     * @return ANN MACs / (dense MACs + SOPs) of the linear layers, unweighted
+     */
     public double synapticOpRatio() {
         double ann = 0;
         double snn = 0;

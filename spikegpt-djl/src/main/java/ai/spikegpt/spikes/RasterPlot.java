@@ -17,8 +17,8 @@ import java.util.Locale;
 /**
  * A spike raster: one panel per traced block and neuron ({@code lif1}, {@code lif2}), a filled cell
  * at (token, neuron) for every spike, the tokens written under their columns. Wide models are cut
- * to their first {@code maxNeurons} channels (the panel title says so). Drawn with Java2D: a
- * raster is a grid of cells, which a scatter chart's square markers render poorly.
+ * to their first {@code maxNeurons} channels (the panel title says so). Drawn with Java2D: a raster
+ * is a grid of cells, which a scatter chart's square markers render poorly.
  */
 public final class RasterPlot {
 
@@ -43,10 +43,12 @@ public final class RasterPlot {
      * @return the file
      * @throws IOException if writing fails
      */
-    public static Path write(SpikeTraces traces, List<String> tokens, int maxNeurons, Path file) throws IOException {
+    public static Path write(SpikeTraces traces, List<String> tokens, int maxNeurons, Path file)
+            throws IOException {
         Figures.headless();
         if (traces.layers().isEmpty() || traces.tokens() == 0) {
-            throw new IllegalArgumentException("no traces to plot: build the monitor with optTraceLayers and run it");
+            throw new IllegalArgumentException(
+                    "no traces to plot: build the monitor with optTraceLayers and run it");
         }
         List<BufferedImage> panels = new ArrayList<>();
         for (int layer : traces.layers()) {
@@ -57,8 +59,8 @@ public final class RasterPlot {
         return Figures.write(Figures.stackImages(panels), file);
     }
 
-    private static BufferedImage panel(SpikeTraces traces, int layer, NeuronSite site, List<String> tokens,
-            int maxNeurons) {
+    private static BufferedImage panel(
+            SpikeTraces traces, int layer, NeuronSite site, List<String> tokens, int maxNeurons) {
         int steps = traces.tokens();
         int width = traces.width();
         int shown = Math.min(width, Math.max(1, maxNeurons));
@@ -79,14 +81,25 @@ public final class RasterPlot {
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, height);
 
-        String title = String.format(Locale.ROOT, "Block %d %s (%s): %d spikes, rate %.1f%% over %d tokens x %d neurons%s",
-                layer, site.label(), site == NeuronSite.LIF1 ? "after time mix" : "after channel mix", total,
-                100.0 * total / ((double) steps * width), steps, width,
-                shown < width ? String.format(Locale.ROOT, " (channels 0-%d shown)", shown - 1) : "");
+        String title =
+                String.format(
+                        Locale.ROOT,
+                        "Block %d %s (%s): %d spikes, rate %.1f%% over %d tokens x %d neurons%s",
+                        layer,
+                        site.label(),
+                        site == NeuronSite.LIF1 ? "after time mix" : "after channel mix",
+                        total,
+                        100.0 * total / ((double) steps * width),
+                        steps,
+                        width,
+                        shown < width
+                                ? String.format(Locale.ROOT, " (channels 0-%d shown)", shown - 1)
+                                : "");
         g.setColor(Color.BLACK);
         g.setFont(TITLE);
         centre(g, title, LEFT + plotW / 2, 26);
@@ -94,7 +107,11 @@ public final class RasterPlot {
         // token column bands, then the spikes
         for (int t = 0; t < steps; t += 2) {
             g.setColor(new Color(0xF4F6F7));
-            g.fillRect(LEFT + (int) Math.round(t * cellW), TOP, (int) Math.round((t + 1) * cellW) - (int) Math.round(t * cellW), plotH);
+            g.fillRect(
+                    LEFT + (int) Math.round(t * cellW),
+                    TOP,
+                    (int) Math.round((t + 1) * cellW) - (int) Math.round(t * cellW),
+                    plotH);
         }
         g.setColor(site == NeuronSite.LIF1 ? Figures.LIF1 : Figures.LIF2);
         for (int t = 0; t < steps; t++) {
@@ -150,7 +167,11 @@ public final class RasterPlot {
             g.setFont(TICK);
             int xs = niceStep(steps, plotW / 60);
             for (int t = 0; t < steps; t += xs) {
-                centre(g, Integer.toString(t), LEFT + (int) Math.round((t + 0.5) * cellW), base + 14);
+                centre(
+                        g,
+                        Integer.toString(t),
+                        LEFT + (int) Math.round((t + 0.5) * cellW),
+                        base + 14);
             }
         }
         g.setFont(AXIS);

@@ -33,15 +33,15 @@ import org.slf4j.LoggerFactory;
  * or passed to a single {@code forward} call. The model hands it detached arrays; it copies the
  * values it needs into Java arrays and keeps only counts (and the bounded traces), so it holds no
  * native memory and its memory does not grow with the number of batches. Per forward pass it reads
- * the embedding and the spikes of every block ({@code B x T x C} floats each); the currents only for
- * traced blocks.
+ * the embedding and the spikes of every block ({@code B x T x C} floats each); the currents only
+ * for traced blocks.
  *
  * <p>Rates are counted exactly: {@code rate = spikes / (positions x width)} with integer counts. In
  * training, dropout scales the residual stream; the rates stay exact, but the stream statistics
  * assume the inference form (integer spike counts).
  *
- * <p>Recording and reading are synchronised, but the monitor follows one forward pass at a time:
- * do not run forward passes of the monitored model concurrently while it is attached.
+ * <p>Recording and reading are synchronised, but the monitor follows one forward pass at a time: do
+ * not run forward passes of the monitored model concurrently while it is attached.
  */
 public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
 
@@ -92,7 +92,10 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
         for (int layer : builder.traceLayers) {
             if (layer < 0 || layer >= layers) {
                 throw new IllegalArgumentException(
-                        "cannot trace block " + layer + ": the model has blocks 0.." + (layers - 1));
+                        "cannot trace block "
+                                + layer
+                                + ": the model has blocks 0.."
+                                + (layers - 1));
             }
             traceLayers.add(layer);
         }
@@ -132,7 +135,9 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
     public SpikeMonitor attach() {
         ActivationRecorder previous = model.getActivationRecorder();
         if (previous != null && previous != this) {
-            logger.warn("replacing the activation recorder already attached to the model: {}", previous);
+            logger.warn(
+                    "replacing the activation recorder already attached to the model: {}",
+                    previous);
         }
         model.setActivationRecorder(this);
         return this;
@@ -145,7 +150,9 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
         }
     }
 
-    /** @return whether this monitor is the model's attached recorder */
+    /**
+     * @return whether this monitor is the model's attached recorder
+     */
     public boolean isAttached() {
         return model.getActivationRecorder() == this;
     }
@@ -188,7 +195,8 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
             int size = maxTraceTokens * width;
             traces.put(
                     layer,
-                    new SpikeTraces.LayerTrace(new float[size], new float[size], new float[size], new float[size]));
+                    new SpikeTraces.LayerTrace(
+                            new float[size], new float[size], new float[size], new float[size]));
         }
     }
 
@@ -208,7 +216,8 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
             case "att", "ffn" -> {
                 SpikeTraces.LayerTrace t = traces.get(layer);
                 if (t != null) {
-                    copyTrace(values(value, width), "att".equals(name) ? t.current1() : t.current2());
+                    copyTrace(
+                            values(value, width), "att".equals(name) ? t.current1() : t.current2());
                 }
             }
             case "residual" -> {
@@ -225,7 +234,8 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
     private void startForward(NDArray emb) {
         Shape shape = emb.getShape();
         if (shape.dimension() != 3 || shape.get(2) != width) {
-            throw new IllegalArgumentException("expected the embedding [B, T, " + width + "], got " + shape);
+            throw new IllegalArgumentException(
+                    "expected the embedding [B, T, " + width + "], got " + shape);
         }
         batch = Math.toIntExact(shape.get(0));
         steps = Math.toIntExact(shape.get(1));
@@ -307,15 +317,25 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
     private void copyTrace(float[] values, float[] into) {
         int n = traceEnd - traceStart;
         if (n > 0) {
-            System.arraycopy(values, 0, into, traceStart * width, n * width); // batch row 0, first n tokens
+            System.arraycopy(
+                    values, 0, into, traceStart * width, n * width); // batch row 0, first n tokens
         }
     }
 
     private float[] values(NDArray a, int expectedWidth) {
         Shape shape = a.getShape();
-        if (shape.dimension() != 3 || shape.get(0) != batch || shape.get(1) != steps || shape.get(2) != expectedWidth) {
+        if (shape.dimension() != 3
+                || shape.get(0) != batch
+                || shape.get(1) != steps
+                || shape.get(2) != expectedWidth) {
             throw new IllegalArgumentException(
-                    "expected a recorded value of shape [" + batch + ", " + steps + ", " + expectedWidth + "], got "
+                    "expected a recorded value of shape ["
+                            + batch
+                            + ", "
+                            + steps
+                            + ", "
+                            + expectedWidth
+                            + "], got "
                             + shape);
         }
         if (a.getDataType() == DataType.FLOAT32) {
@@ -363,7 +383,9 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
         return new SpikeTraces(traced, width, traces, spiking ? model.neurons() : List.of());
     }
 
-    /** @return the monitored model */
+    /**
+     * @return the monitored model
+     */
     public SpikeGptModel getModel() {
         return model;
     }
@@ -401,16 +423,17 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
          */
         public Builder optMaxTraceTokens(int tokens) {
             if (tokens < 1) {
-                throw new IllegalArgumentException("the traces need room for at least one token, got " + tokens);
+                throw new IllegalArgumentException(
+                        "the traces need room for at least one token, got " + tokens);
             }
             this.maxTraceTokens = tokens;
             return this;
         }
 
         /**
-         * Declares that each forward pass continues the sequences of the previous one from its state
-         * (recurrent generation): the first token of a forward then has a previous token for the
-         * token shift, and the traces continue. Off by default: every forward pass starts new
+         * Declares that each forward pass continues the sequences of the previous one from its
+         * state (recurrent generation): the first token of a forward then has a previous token for
+         * the token shift, and the traces continue. Off by default: every forward pass starts new
          * sequences, as in training and in prompt evaluation.
          *
          * @param stateful whether forwards continue each other
@@ -421,7 +444,9 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
             return this;
         }
 
-        /** @return the monitor, not yet attached (see {@link SpikeMonitor#attach()}) */
+        /**
+         * @return the monitor, not yet attached (see {@link SpikeMonitor#attach()})
+         */
         public SpikeMonitor build() {
             return new SpikeMonitor(this);
         }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It attaches a {@link SpikeMonitor} to the trainer's model ({@link SpikeGptModel} or the model
  * inside a {@link SpikeGptClassifier}) when training begins and detaches it when training ends. A
- * report covers every forward pass since the previous report (training and validation batches);
- * the monitor only reads the spikes, so training is unchanged.
+ * report covers every forward pass since the previous report (training and validation batches); the
+ * monitor only reads the spikes, so training is unchanged.
  */
 public final class SpikeRateListener extends TrainingListenerAdapter {
 
@@ -52,7 +52,8 @@ public final class SpikeRateListener extends TrainingListenerAdapter {
      */
     public SpikeRateListener(int interval) {
         if (interval < 0) {
-            throw new IllegalArgumentException("the report interval must be >= 0 batches, got " + interval);
+            throw new IllegalArgumentException(
+                    "the report interval must be >= 0 batches, got " + interval);
         }
         this.interval = interval;
     }
@@ -98,7 +99,8 @@ public final class SpikeRateListener extends TrainingListenerAdapter {
         }
         last = stats;
         monitor.reset();
-        logger.info("spike rates, {} ({} tokens): {}", when, stats.positions(), format(stats.rates()));
+        logger.info(
+                "spike rates, {} ({} tokens): {}", when, stats.positions(), format(stats.rates()));
     }
 
     private static String format(Map<String, Double> rates) {
@@ -114,7 +116,9 @@ public final class SpikeRateListener extends TrainingListenerAdapter {
      * @return the rates, empty before the first report
      */
     public Map<String, Double> getLastRates() {
-        return last == null ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(last.rates()));
+        return last == null
+                ? Collections.emptyMap()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(last.rates()));
     }
 
     /**

@@ -58,22 +58,30 @@ public final class SpikeStatistics {
         return Collections.unmodifiableList(out);
     }
 
-    /** @return the configuration of the monitored model */
+    /**
+     * @return the configuration of the monitored model
+     */
     public SpikeGptConfig config() {
         return config;
     }
 
-    /** @return the number of forward passes counted */
+    /**
+     * @return the number of forward passes counted
+     */
     public long forwards() {
         return forwards;
     }
 
-    /** @return the number of sequences (batch rows) counted */
+    /**
+     * @return the number of sequences (batch rows) counted
+     */
     public long sequences() {
         return sequences;
     }
 
-    /** @return the number of token positions counted (batch x time, summed over forwards) */
+    /**
+     * @return the number of token positions counted (batch x time, summed over forwards)
+     */
     public long positions() {
         return positions;
     }
@@ -107,8 +115,8 @@ public final class SpikeStatistics {
     }
 
     /**
-     * Returns the firing rate of every site, keyed {@code emb}, {@code 0.lif1}, {@code 0.lif2},
-     * ... (see {@link NeuronSite#key}), in model order.
+     * Returns the firing rate of every site, keyed {@code emb}, {@code 0.lif1}, {@code 0.lif2}, ...
+     * (see {@link NeuronSite#key}), in model order.
      *
      * @return the rates
      */
@@ -149,7 +157,9 @@ public final class SpikeStatistics {
         return ffnInputs.get(layer);
     }
 
-    /** @return the stream that the generation head receives through LN_out */
+    /**
+     * @return the stream that the generation head receives through LN_out
+     */
     public StreamStats headInput() {
         return headInput;
     }

@@ -28,13 +28,21 @@ public final class SpikeTable {
         StringBuilder sb = new StringBuilder();
         sb.append("| layer | lif1 rate | lif2 rate | lif1 never fire | lif2 never fire |");
         sb.append(hidden ? " ffn hidden rate | ffn hidden never fire |" : "");
-        sb.append(" stream in (events/ch) | MACs/tok | SOPs/tok | adds/tok | SNN nJ/tok | ANN nJ/tok | ANN/SNN |\n");
-        sb.append("|---|---|---|---|---|").append(hidden ? "---|---|" : "").append("---|---|---|---|---|---|---|\n");
+        sb.append(
+                " stream in (events/ch) | MACs/tok | SOPs/tok | adds/tok | SNN nJ/tok | ANN nJ/tok | ANN/SNN |\n");
+        sb.append("|---|---|---|---|---|")
+                .append(hidden ? "---|---|" : "")
+                .append("---|---|---|---|---|---|---|\n");
         String blankHidden = hidden ? " |  |" : "";
         FiringStats emb = stats.firing(NeuronSite.EMBEDDING, -1);
         if (emb != null) {
-            sb.append(String.format(Locale.ROOT, "| emb (binary) | %s | | %s | |%s | | | | | | |%n",
-                    percent(emb.rate()), percent(emb.neverFiringFraction()), blankHidden));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| emb (binary) | %s | | %s | |%s | | | | | | |%n",
+                            percent(emb.rate()),
+                            percent(emb.neverFiringFraction()),
+                            blankHidden));
         }
         for (String group : report.groups()) {
             OperationCount t = report.total(group);
@@ -47,25 +55,55 @@ public final class SpikeTable {
                 int layer = Integer.parseInt(group);
                 FiringStats l1 = stats.firing(NeuronSite.LIF1, layer);
                 FiringStats l2 = stats.firing(NeuronSite.LIF2, layer);
-                cells = String.format(Locale.ROOT, "%s | %s | %s | %s |", rate(l1), rate(l2), never(l1), never(l2));
+                cells =
+                        String.format(
+                                Locale.ROOT,
+                                "%s | %s | %s | %s |",
+                                rate(l1),
+                                rate(l2),
+                                never(l1),
+                                never(l2));
                 if (hidden) {
                     FiringStats h = stats.firing(NeuronSite.FFN_HIDDEN, layer);
                     cells += String.format(Locale.ROOT, " %s | %s |", rate(h), never(h));
                 }
                 stream = stats.attInput(layer);
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s %s | %s | %s | %s | %s | %s | %s |%n",
-                    group, cells, spiking ? number(stream.density()) : "-", count(t.macs() / n), count(t.sops() / n),
-                    count(t.adds() / n), number(t.energyPj(energy) / n / 1000), number(t.annEnergyPj(energy) / n / 1000),
-                    ratio(t.annEnergyPj(energy) / t.energyPj(energy))));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s %s | %s | %s | %s | %s | %s | %s |%n",
+                            group,
+                            cells,
+                            spiking ? number(stream.density()) : "-",
+                            count(t.macs() / n),
+                            count(t.sops() / n),
+                            count(t.adds() / n),
+                            number(t.energyPj(energy) / n / 1000),
+                            number(t.annEnergyPj(energy) / n / 1000),
+                            ratio(t.annEnergyPj(energy) / t.energyPj(energy))));
         }
         OperationCount all = report.total();
-        String hiddenTotal = hidden ? String.format(Locale.ROOT, " %s | |", percent(meanRate(stats, NeuronSite.FFN_HIDDEN))) : "";
-        sb.append(String.format(Locale.ROOT, "| **total** | %s | %s | | |%s | %s | %s | %s | %s | %s | %s |%n",
-                percent(meanRate(stats, NeuronSite.LIF1)), percent(meanRate(stats, NeuronSite.LIF2)), hiddenTotal,
-                count(all.macs() / n), count(all.sops() / n), count(all.adds() / n),
-                number(report.energyPj() / n / 1000), number(report.annEnergyPj() / n / 1000),
-                ratio(report.energyRatio())));
+        String hiddenTotal =
+                hidden
+                        ? String.format(
+                                Locale.ROOT,
+                                " %s | |",
+                                percent(meanRate(stats, NeuronSite.FFN_HIDDEN)))
+                        : "";
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "| **total** | %s | %s | | |%s | %s | %s | %s | %s | %s | %s |%n",
+                        percent(meanRate(stats, NeuronSite.LIF1)),
+                        percent(meanRate(stats, NeuronSite.LIF2)),
+                        hiddenTotal,
+                        count(all.macs() / n),
+                        count(all.sops() / n),
+                        count(all.adds() / n),
+                        number(report.energyPj() / n / 1000),
+                        number(report.annEnergyPj() / n / 1000),
+                        ratio(report.energyRatio())));
         return sb.toString();
     }
 
@@ -79,14 +117,25 @@ public final class SpikeTable {
         double n = report.statistics().positions();
         EnergyModel energy = report.energyModel();
         StringBuilder sb = new StringBuilder();
-        sb.append("| block | part | input | density | ANN MACs/tok | MACs/tok | SOPs/tok | adds/tok | SNN pJ/tok "
-                + "| ANN pJ/tok |\n");
+        sb.append(
+                "| block | part | input | density | ANN MACs/tok | MACs/tok | SOPs/tok | adds/tok | SNN pJ/tok "
+                        + "| ANN pJ/tok |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (OperationCount r : report.rows()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                    r.group(), r.name(), r.input().label(), Double.isNaN(r.inputDensity()) ? "" : number(r.inputDensity()),
-                    count(r.annMacs() / n), count(r.macs() / n), count(r.sops() / n), count(r.adds() / n),
-                    number(r.energyPj(energy) / n), number(r.annEnergyPj(energy) / n)));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                            r.group(),
+                            r.name(),
+                            r.input().label(),
+                            Double.isNaN(r.inputDensity()) ? "" : number(r.inputDensity()),
+                            count(r.annMacs() / n),
+                            count(r.macs() / n),
+                            count(r.sops() / n),
+                            count(r.adds() / n),
+                            number(r.energyPj(energy) / n),
+                            number(r.annEnergyPj(energy) / n)));
         }
         return sb.toString();
     }
@@ -101,19 +150,39 @@ public final class SpikeTable {
         SpikeStatistics stats = report.statistics();
         double n = stats.positions();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "tokens: %d in %d sequence(s); model %s%n",
-                stats.positions(), stats.sequences(), stats.config()));
-        sb.append(String.format(Locale.ROOT, "energy per token: spiking %s nJ, same-shape RWKV (ANN) %s nJ  (%s)%n",
-                number(report.energyPj() / n / 1000), number(report.annEnergyPj() / n / 1000), report.energyModel()));
-        sb.append(String.format(Locale.ROOT,
-                "ANN / spiking energy, every counted operation:             %s%n", ratio(report.energyRatio())));
-        sb.append(String.format(Locale.ROOT,
-                "ANN / spiking energy, linear layers only (paper's method): %s%n", ratio(report.synapticEnergyRatio())));
-        sb.append(String.format(Locale.ROOT,
-                "ANN MACs / (MACs + SOPs), linear layers only:              %s%n", ratio(report.synapticOpRatio())));
-        sb.append("(the paper reports 32.2x fewer operations than a same-size ANN on neuromorphic hardware; here a\n"
-                + " spike-count-driven layer costs one accumulate per spike event and output for the current and the\n"
-                + " previous token, plus LayerNorm corrections; see docs/spikes.md)\n");
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "tokens: %d in %d sequence(s); model %s%n",
+                        stats.positions(),
+                        stats.sequences(),
+                        stats.config()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "energy per token: spiking %s nJ, same-shape RWKV (ANN) %s nJ  (%s)%n",
+                        number(report.energyPj() / n / 1000),
+                        number(report.annEnergyPj() / n / 1000),
+                        report.energyModel()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "ANN / spiking energy, every counted operation:             %s%n",
+                        ratio(report.energyRatio())));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "ANN / spiking energy, linear layers only (paper's method): %s%n",
+                        ratio(report.synapticEnergyRatio())));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "ANN MACs / (MACs + SOPs), linear layers only:              %s%n",
+                        ratio(report.synapticOpRatio())));
+        sb.append(
+                "(the paper reports 32.2x fewer operations than a same-size ANN on neuromorphic hardware; here a\n"
+                        + " spike-count-driven layer costs one accumulate per spike event and output for the current and the\n"
+                        + " previous token, plus LayerNorm corrections; see docs/spikes.md)\n");
         return sb.toString();
     }
 
@@ -142,7 +211,9 @@ public final class SpikeTable {
     }
 
     static String ratio(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "-" : String.format(Locale.ROOT, "%.2fx", v);
+        return Double.isNaN(v) || Double.isInfinite(v)
+                ? "-"
+                : String.format(Locale.ROOT, "%.2fx", v);
     }
 
     static String number(double v) {
@@ -152,7 +223,8 @@ public final class SpikeTable {
         if (v == 0) {
             return "0";
         }
-        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.3f", v);
+        return String.format(
+                Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.3f", v);
     }
 
     /** A count with a k / M / G suffix. */

@@ -29,7 +29,8 @@ public final class SpikeTraces {
     private final Map<Integer, LayerTrace> layers;
     private final List<SpikingNeuron> neurons;
 
-    SpikeTraces(int tokens, int width, Map<Integer, LayerTrace> layers, List<SpikingNeuron> neurons) {
+    SpikeTraces(
+            int tokens, int width, Map<Integer, LayerTrace> layers, List<SpikingNeuron> neurons) {
         this.tokens = tokens;
         this.width = width;
         Map<Integer, LayerTrace> copy = new LinkedHashMap<>();
@@ -47,17 +48,23 @@ public final class SpikeTraces {
         this.neurons = neurons;
     }
 
-    /** @return the number of traced tokens */
+    /**
+     * @return the number of traced tokens
+     */
     public int tokens() {
         return tokens;
     }
 
-    /** @return the number of neurons per traced site (C) */
+    /**
+     * @return the number of neurons per traced site (C)
+     */
     public int width() {
         return width;
     }
 
-    /** @return the traced block indices, in ascending order */
+    /**
+     * @return the traced block indices, in ascending order
+     */
     public List<Integer> layers() {
         return List.copyOf(layers.keySet());
     }
@@ -65,10 +72,12 @@ public final class SpikeTraces {
     private LayerTrace trace(int layer, NeuronSite site) {
         LayerTrace t = layers.get(layer);
         if (t == null) {
-            throw new IllegalArgumentException("block " + layer + " was not traced; traced: " + layers.keySet());
+            throw new IllegalArgumentException(
+                    "block " + layer + " was not traced; traced: " + layers.keySet());
         }
         if (site != NeuronSite.LIF1 && site != NeuronSite.LIF2) {
-            throw new IllegalArgumentException("traces hold lif1 and lif2 only, not " + site.label());
+            throw new IllegalArgumentException(
+                    "traces hold lif1 and lif2 only, not " + site.label());
         }
         return t;
     }
@@ -123,7 +132,10 @@ public final class SpikeTraces {
             float theta = lif.thresholdValue();
             for (int i = 0; i < v.length; i++) {
                 if (s[i] != 0f) {
-                    v[i] = lif.getResetMode() == ResetMode.HARD ? lif.getResetPotential() : h[i] - theta;
+                    v[i] =
+                            lif.getResetMode() == ResetMode.HARD
+                                    ? lif.getResetPotential()
+                                    : h[i] - theta;
                 }
             }
         }

@@ -1,13 +1,13 @@
 package ai.spikegpt.spikes;
 
 /**
- * The spike events that reach a group of linear layers through a LayerNorm: the residual stream
- * in event form, accumulated over every recorded token.
+ * The spike events that reach a group of linear layers through a LayerNorm: the residual stream in
+ * event form, accumulated over every recorded token.
  *
- * <p>In SpikeGPT the residual stream entering a LayerNorm is {@code x = LN0(e) + n}: {@code e}
- * the binary embedding (0/1) and {@code n} the integer spike counts that the blocks so far have
- * added. Its <em>events</em> at token {@code t} are {@code E_t = sum_c (e_t[c] + n_t[c])}: the
- * number of column accumulations an event-driven matrix product performs per output (see {@link
+ * <p>In SpikeGPT the residual stream entering a LayerNorm is {@code x = LN0(e) + n}: {@code e} the
+ * binary embedding (0/1) and {@code n} the integer spike counts that the blocks so far have added.
+ * Its <em>events</em> at token {@code t} are {@code E_t = sum_c (e_t[c] + n_t[c])}: the number of
+ * column accumulations an event-driven matrix product performs per output (see {@link
  * OperationCounter}). Because every linear layer after a token shift sees the current and the
  * previous token, the previous token's events are counted too:
  *
@@ -48,42 +48,59 @@ public final class StreamStats {
         return s;
     }
 
-    /** @return the site name: {@code <i>.att}, {@code <i>.ffn} or {@code head} */
+    /**
+     * @return the site name: {@code <i>.att}, {@code <i>.ffn} or {@code head}
+     */
     public String name() {
         return name;
     }
 
-    /** @return the stream width C */
+    /**
+     * @return the stream width C
+     */
     public int width() {
         return width;
     }
 
-    /** @return the token positions seen */
+    /**
+     * @return the token positions seen
+     */
     public long positions() {
         return positions;
     }
 
-    /** @return the positions that have a previous token (the token shift's second slot) */
+    /**
+     * @return the positions that have a previous token (the token shift's second slot)
+     */
     public long previousPositions() {
         return previousPositions;
     }
 
-    /** @return the events at the current token, summed over positions */
+    /**
+     * @return the events at the current token, summed over positions
+     */
     public long events() {
         return events;
     }
 
-    /** @return the events at the previous token, summed over positions that have one */
+    /**
+     * @return the events at the previous token, summed over positions that have one
+     */
     public long previousEvents() {
         return previousEvents;
     }
 
-    /** @return the mean events per channel and token, NaN before any token */
+    /**
+     * @return the mean events per channel and token, NaN before any token
+     */
     public double density() {
         return positions == 0 ? Double.NaN : events / ((double) positions * width);
     }
 
-    /** @return the fraction of (token, channel) entries with at least one event, NaN before any token */
+    /**
+     * @return the fraction of (token, channel) entries with at least one event, NaN before any
+     *     token
+     */
     public double activeFraction() {
         return positions == 0 ? Double.NaN : activeElements / ((double) positions * width);
     }

@@ -1,13 +1,13 @@
 /**
- * Seeing the spikes: firing rates, operation counts, an energy estimate, and plots for any
- * SpikeGPT model and input.
+ * Seeing the spikes: firing rates, operation counts, an energy estimate, and plots for any SpikeGPT
+ * model and input.
  *
  * <ul>
- *   <li>{@link ai.spikegpt.spikes.SpikeMonitor} attaches to a {@link ai.spikegpt.model.SpikeGptModel}
- *       (inference or training, results unchanged) and counts, per layer, the spikes ({@link
- *       ai.spikegpt.spikes.FiringStats}: rate, never-firing neurons) and the spike events that reach
- *       the linear layers ({@link ai.spikegpt.spikes.StreamStats}); optionally it keeps {@link
- *       ai.spikegpt.spikes.SpikeTraces} for plots.
+ *   <li>{@link ai.spikegpt.spikes.SpikeMonitor} attaches to a {@link
+ *       ai.spikegpt.model.SpikeGptModel} (inference or training, results unchanged) and counts, per
+ *       layer, the spikes ({@link ai.spikegpt.spikes.FiringStats}: rate, never-firing neurons) and
+ *       the spike events that reach the linear layers ({@link ai.spikegpt.spikes.StreamStats});
+ *       optionally it keeps {@link ai.spikegpt.spikes.SpikeTraces} for plots.
  *   <li>{@link ai.spikegpt.spikes.SpikeRateListener} logs the rates during DJL training.
  *   <li>{@link ai.spikegpt.spikes.OperationCounter} turns the counts into MACs and synaptic
  *       operations per layer for the spiking model and a same-shape non-spiking RWKV, and {@link

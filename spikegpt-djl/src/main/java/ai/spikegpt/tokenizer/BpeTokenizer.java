@@ -30,7 +30,8 @@ public final class BpeTokenizer implements TextTokenizer {
     private final int vocabSize;
     private final OptionalLong endOfText;
 
-    private BpeTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabSize, OptionalLong endOfText) {
+    private BpeTokenizer(
+            Path file, HuggingFaceTokenizer tokenizer, int vocabSize, OptionalLong endOfText) {
         this.file = file;
         this.tokenizer = tokenizer;
         this.vocabSize = vocabSize;
@@ -69,7 +70,8 @@ public final class BpeTokenizer implements TextTokenizer {
                 }
             }
         } catch (RuntimeException e) {
-            throw new IOException(file + " is not a Hugging Face tokenizer.json: " + e.getMessage(), e);
+            throw new IOException(
+                    file + " is not a Hugging Face tokenizer.json: " + e.getMessage(), e);
         }
         HuggingFaceTokenizer hf =
                 HuggingFaceTokenizer.builder()
@@ -90,7 +92,8 @@ public final class BpeTokenizer implements TextTokenizer {
     public String decode(long[] ids) {
         for (long id : ids) {
             if (id < 0 || id >= vocabSize) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + vocabSize);
+                throw new IllegalArgumentException(
+                        "token id " + id + " is outside the vocabulary of " + vocabSize);
             }
         }
         return tokenizer.decode(ids, false);

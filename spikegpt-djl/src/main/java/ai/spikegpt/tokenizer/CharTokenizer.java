@@ -13,9 +13,9 @@ import java.util.OptionalLong;
 import java.util.TreeSet;
 
 /**
- * A character-level vocabulary: one token per Unicode code point seen in the training corpus,
- * in code-point order (the classic char-level language model setup, as in the SpikeGPT paper's
- * enwik8 model). Saved as {@value #FILE}: {@code {"type": "char", "chars": "..."}}.
+ * A character-level vocabulary: one token per Unicode code point seen in the training corpus, in
+ * code-point order (the classic char-level language model setup, as in the SpikeGPT paper's enwik8
+ * model). Saved as {@value #FILE}: {@code {"type": "char", "chars": "..."}}.
  */
 public final class CharTokenizer implements TextTokenizer {
 
@@ -27,7 +27,8 @@ public final class CharTokenizer implements TextTokenizer {
 
     private CharTokenizer(int[] codePoints) {
         if (codePoints.length < 2) {
-            throw new IllegalArgumentException("a character vocabulary needs at least 2 characters");
+            throw new IllegalArgumentException(
+                    "a character vocabulary needs at least 2 characters");
         }
         this.codePoints = codePoints;
         for (int i = 0; i < codePoints.length; i++) {
@@ -56,13 +57,16 @@ public final class CharTokenizer implements TextTokenizer {
      */
     public static CharTokenizer load(Path file) throws IOException {
         try {
-            JsonObject json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+            JsonObject json =
+                    JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
+                            .getAsJsonObject();
             if (!"char".equals(json.get("type").getAsString())) {
                 throw new IOException(file + " is not a character vocabulary");
             }
             return new CharTokenizer(json.get("chars").getAsString().codePoints().toArray());
         } catch (RuntimeException e) {
-            throw new IOException(file + " is not a valid character vocabulary: " + e.getMessage(), e);
+            throw new IOException(
+                    file + " is not a valid character vocabulary: " + e.getMessage(), e);
         }
     }
 
@@ -81,9 +85,13 @@ public final class CharTokenizer implements TextTokenizer {
         for (int i = 0; i < cps.length; i++) {
             Integer id = ids.get(cps[i]);
             if (id == null) {
-                throw new IllegalArgumentException(String.format(
-                        "character '%s' (U+%04X) at position %d is not in this model's vocabulary of %d characters",
-                        new String(Character.toChars(cps[i])), cps[i], i, codePoints.length));
+                throw new IllegalArgumentException(
+                        String.format(
+                                "character '%s' (U+%04X) at position %d is not in this model's vocabulary of %d characters",
+                                new String(Character.toChars(cps[i])),
+                                cps[i],
+                                i,
+                                codePoints.length));
             }
             out[i] = id;
         }
@@ -95,7 +103,8 @@ public final class CharTokenizer implements TextTokenizer {
         StringBuilder sb = new StringBuilder(tokens.length);
         for (long id : tokens) {
             if (id < 0 || id >= codePoints.length) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + codePoints.length);
+                throw new IllegalArgumentException(
+                        "token id " + id + " is outside the vocabulary of " + codePoints.length);
             }
             sb.appendCodePoint(codePoints[(int) id]);
         }

@@ -32,8 +32,8 @@ import java.util.TreeSet;
  *
  * <p>A tiktoken file lists tokens and ranks but not merges. Each merge is recovered the way the
  * original vocabulary was built: running BPE on the token's bytes with only lower-ranked merges
- * leaves exactly two parts, and those are the merge. Bytes map to printable characters with
- * GPT-2's {@code bytes_to_unicode} table, as the {@code ByteLevel} pre-tokenizer expects.
+ * leaves exactly two parts, and those are the merge. Bytes map to printable characters with GPT-2's
+ * {@code bytes_to_unicode} table, as the {@code ByteLevel} pre-tokenizer expects.
  */
 public final class Gpt2Vocabulary {
 
@@ -69,7 +69,8 @@ public final class Gpt2Vocabulary {
      *
      * @param size the number of BPE tokens, 256 to 50256
      * @param counts how often (or how much, with weights) full GPT-2 uses each token id, {@code
-     *     FULL_SIZE} entries or more (anything past {@code FULL_SIZE}, e.g. end of text, is ignored)
+     *     FULL_SIZE} entries or more (anything past {@code FULL_SIZE}, e.g. end of text, is
+     *     ignored)
      * @param file the file to write
      * @throws IOException if the ranks cannot be read or the file written
      */
@@ -77,7 +78,10 @@ public final class Gpt2Vocabulary {
         checkSize(size);
         if (counts.length < FULL_SIZE) {
             throw new IllegalArgumentException(
-                    "token counts need one entry per GPT-2 token (" + FULL_SIZE + "), got " + counts.length);
+                    "token counts need one entry per GPT-2 token ("
+                            + FULL_SIZE
+                            + "), got "
+                            + counts.length);
         }
         List<byte[]> all = readRanks(FULL_SIZE);
         Map<String, Integer> ranks = ranks(all);
@@ -89,7 +93,9 @@ public final class Gpt2Vocabulary {
         for (int i = 0; i < FULL_SIZE; i++) {
             byCount[i] = i;
         }
-        Arrays.sort(byCount, (x, y) -> Double.compare(counts[y], counts[x])); // stable: ties keep GPT-2's order
+        Arrays.sort(
+                byCount,
+                (x, y) -> Double.compare(counts[y], counts[x])); // stable: ties keep GPT-2's order
         for (int id : byCount) {
             if (kept.size() >= size) {
                 break;
@@ -105,12 +111,19 @@ public final class Gpt2Vocabulary {
 
     private static void checkSize(int size) {
         if (size < 256 || size > FULL_SIZE) {
-            throw new IllegalArgumentException("a GPT-2 vocabulary has 256 to " + FULL_SIZE + " tokens, got " + size);
+            throw new IllegalArgumentException(
+                    "a GPT-2 vocabulary has 256 to " + FULL_SIZE + " tokens, got " + size);
         }
     }
 
-    /** Collects a token and, recursively, the two tokens of the merge that makes it, unless kept. */
-    private static void addMissing(int id, List<byte[]> all, Map<String, Integer> ranks, Set<Integer> kept,
+    /**
+     * Collects a token and, recursively, the two tokens of the merge that makes it, unless kept.
+     */
+    private static void addMissing(
+            int id,
+            List<byte[]> all,
+            Map<String, Integer> ranks,
+            Set<Integer> kept,
             Set<Integer> missing) {
         if (kept.contains(id) || !missing.add(id)) {
             return;
@@ -145,7 +158,8 @@ public final class Gpt2Vocabulary {
             }
             List<byte[]> parts = bpe(t, ranks, i);
             if (parts.size() != 2) {
-                throw new IllegalStateException("GPT-2 token " + i + " does not split into one merge");
+                throw new IllegalStateException(
+                        "GPT-2 token " + i + " does not split into one merge");
             }
             merges.add(printable(parts.get(0), unicode) + " " + printable(parts.get(1), unicode));
         }
@@ -180,7 +194,8 @@ public final class Gpt2Vocabulary {
         model.add("vocab", vocab);
         model.add("merges", merges);
         json.add("model", model);
-        AtomicFiles.writeString(file, new GsonBuilder().disableHtmlEscaping().create().toJson(json));
+        AtomicFiles.writeString(
+                file, new GsonBuilder().disableHtmlEscaping().create().toJson(json));
     }
 
     private static JsonObject byteLevel(boolean regex) {
@@ -196,9 +211,13 @@ public final class Gpt2Vocabulary {
         byte[][] tokens = new byte[size][];
         try (InputStream in = Gpt2Vocabulary.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IOException("GPT-2 ranks not found on the classpath: " + RESOURCE + " (com.knuddels:jtokkit)");
+                throw new IOException(
+                        "GPT-2 ranks not found on the classpath: "
+                                + RESOURCE
+                                + " (com.knuddels:jtokkit)");
             }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+            BufferedReader r =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) {
@@ -270,7 +289,8 @@ public final class Gpt2Vocabulary {
         String[] table = new String[256];
         Map<Integer, Integer> map = new LinkedHashMap<>();
         for (int b = 0; b < 256; b++) {
-            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            boolean printable =
+                    (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
             if (printable) {
                 map.put(b, b);
             }

@@ -36,7 +36,9 @@ public final class StreamingDecoder {
         return text;
     }
 
-    /** @return the text held back, decoded as it is (call at the end of a stream) */
+    /**
+     * @return the text held back, decoded as it is (call at the end of a stream)
+     */
     public String flush() {
         String text = pending.length == 0 ? "" : tokenizer.decode(pending);
         pending = new long[0];

@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How text is rewritten before it is tokenized, so that what a user types looks like what the
- * model was trained on. The choice is part of the model ({@code text_normalization} in {@code
+ * How text is rewritten before it is tokenized, so that what a user types looks like what the model
+ * was trained on. The choice is part of the model ({@code text_normalization} in {@code
  * config.json}).
  *
  * <ul>
@@ -21,12 +21,18 @@ public enum TextNormalization {
     NONE,
     PTB_LOWERCASE;
 
-    private static final Set<String> ABBREVIATIONS = Set.of("mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "jr.", "sr.",
-            "no.", "etc.", "al.", "inc.", "co.", "corp.", "ltd.", "bros.", "jan.", "feb.", "aug.", "sept.", "oct.",
-            "nov.", "dec.", "pa.", "wash.", "calif.", "mass.");
+    private static final Set<String> ABBREVIATIONS =
+            Set.of(
+                    "mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "jr.", "sr.", "no.", "etc.", "al.",
+                    "inc.", "co.", "corp.", "ltd.", "bros.", "jan.", "feb.", "aug.", "sept.",
+                    "oct.", "nov.", "dec.", "pa.", "wash.", "calif.", "mass.");
+
     /** Punctuation that is a token of its own; a comma between digits (10,000) is not. */
-    private static final Pattern PUNCTUATION = Pattern.compile("\\s*([;:]|[!?]+|(?<!\\d),|,(?!\\d)|\\.\\.\\.|--)\\s*");
-    private static final Pattern CONTRACTION = Pattern.compile("(?<=\\p{L})(n't|'s|'re|'ve|'ll|'d|'m)\\b");
+    private static final Pattern PUNCTUATION =
+            Pattern.compile("\\s*([;:]|[!?]+|(?<!\\d),|,(?!\\d)|\\.\\.\\.|--)\\s*");
+
+    private static final Pattern CONTRACTION =
+            Pattern.compile("(?<=\\p{L})(n't|'s|'re|'ve|'ll|'d|'m)\\b");
     private static final Pattern QUOTE = Pattern.compile("\"");
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
@@ -40,11 +46,17 @@ public enum TextNormalization {
         if (this == NONE) {
             return text;
         }
-        String s = text.toLowerCase(Locale.ROOT)
-                .replace('\u2019', '\'').replace('\u2018', '`')
-                .replace("\u201c", " `` ").replace("\u201d", " '' ")
-                .replace("\u2014", " -- ").replace("\u2013", " -- ").replace("\u2026", " ... ")
-                .replace("(", " -lrb- ").replace(")", " -rrb- ");
+        String s =
+                text.toLowerCase(Locale.ROOT)
+                        .replace('\u2019', '\'')
+                        .replace('\u2018', '`')
+                        .replace("\u201c", " `` ")
+                        .replace("\u201d", " '' ")
+                        .replace("\u2014", " -- ")
+                        .replace("\u2013", " -- ")
+                        .replace("\u2026", " ... ")
+                        .replace("(", " -lrb- ")
+                        .replace(")", " -rrb- ");
         Matcher quotes = QUOTE.matcher(s);
         StringBuilder b = new StringBuilder();
         boolean open = true;
@@ -61,7 +73,10 @@ public enum TextNormalization {
                 out.append(' ');
             }
             // a sentence's full stop is a token of its own; abbreviations and "..." keep theirs
-            if (word.length() > 1 && word.endsWith(".") && !word.endsWith("..") && !ABBREVIATIONS.contains(word)
+            if (word.length() > 1
+                    && word.endsWith(".")
+                    && !word.endsWith("..")
+                    && !ABBREVIATIONS.contains(word)
                     && !word.matches("(\\p{L}\\.)+")) {
                 out.append(word, 0, word.length() - 1).append(" .");
             } else {
@@ -85,10 +100,13 @@ public enum TextNormalization {
                 return n;
             }
         }
-        throw new IllegalArgumentException("unknown text normalization '" + name + "': use none or ptb_lowercase");
+        throw new IllegalArgumentException(
+                "unknown text normalization '" + name + "': use none or ptb_lowercase");
     }
 
-    /** @return the name as written in {@code config.json} */
+    /**
+     * @return the name as written in {@code config.json}
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -7,8 +7,8 @@ import java.util.OptionalLong;
 
 /**
  * Turns text into SpikeGPT token ids and back: character-level ({@link CharTokenizer}) or
- * byte-level BPE ({@link BpeTokenizer}), behind one interface so that datasets, translators and
- * the generator do not care which. A model directory holds its tokenizer next to the weights: {@value
+ * byte-level BPE ({@link BpeTokenizer}), behind one interface so that datasets, translators and the
+ * generator do not care which. A model directory holds its tokenizer next to the weights: {@value
  * CharTokenizer#FILE} or {@value BpeTokenizer#FILE}.
  */
 public interface TextTokenizer extends AutoCloseable {
@@ -32,13 +32,19 @@ public interface TextTokenizer extends AutoCloseable {
      */
     String decode(long[] ids);
 
-    /** @return the number of token ids, the model's {@code vocab_size} must be at least this */
+    /**
+     * @return the number of token ids, the model's {@code vocab_size} must be at least this
+     */
     int vocabSize();
 
-    /** @return "char" or "bpe" */
+    /**
+     * @return "char" or "bpe"
+     */
     String type();
 
-    /** @return the end-of-text token id, if the vocabulary has one */
+    /**
+     * @return the end-of-text token id, if the vocabulary has one
+     */
     OptionalLong endOfText();
 
     /**
@@ -75,7 +81,11 @@ public interface TextTokenizer extends AutoCloseable {
             return BpeTokenizer.load(modelDir.resolve(BpeTokenizer.FILE));
         }
         throw new IllegalArgumentException(
-                modelDir + " has no tokenizer: expected " + CharTokenizer.FILE + " or " + BpeTokenizer.FILE);
+                modelDir
+                        + " has no tokenizer: expected "
+                        + CharTokenizer.FILE
+                        + " or "
+                        + BpeTokenizer.FILE);
     }
 
     @Override

@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * Fine-tunes a {@link SpikeGptClassifier} with DJL's {@code Trainer}, one {@link EasyTrain#fit}
  * epoch at a time: softmax cross-entropy (against the class, or against class probabilities when
  * the data has {@linkplain LabeledTextDataset#hasProbabilityLabels probability labels}), accuracy,
- * Adam with warm-up and cosine decay, global-norm clipping, DJL's logging listeners (progress
- * bar, loss, accuracy) and the spike rates. After each epoch the dev set is scored; the best
- * epoch's model is saved as a model directory, and training stops when the dev accuracy has not
- * improved for {@code patience} epochs.
+ * Adam with warm-up and cosine decay, global-norm clipping, DJL's logging listeners (progress bar,
+ * loss, accuracy) and the spike rates. After each epoch the dev set is scored; the best epoch's
+ * model is saved as a model directory, and training stops when the dev accuracy has not improved
+ * for {@code patience} epochs.
  *
  * <p>Output: the best model in {@code out/}, and {@code out/training/} with {@code log.csv} (one
  * row per epoch), {@code accuracy.png} and {@code summary.json}.
@@ -57,7 +57,9 @@ public final class ClassifierTrainer {
         this.b = b;
     }
 
-    /** @return a builder */
+    /**
+     * @return a builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -74,8 +76,13 @@ public final class ClassifierTrainer {
      * @param seconds the epoch's wall time
      */
     public record Epoch(
-            int epoch, double trainLoss, double trainAccuracy, double devLoss, double devAccuracy,
-            double spikeRate, double seconds) {}
+            int epoch,
+            double trainLoss,
+            double trainAccuracy,
+            double devLoss,
+            double devAccuracy,
+            double spikeRate,
+            double seconds) {}
 
     /**
      * What a fine-tuning run did.
@@ -86,7 +93,12 @@ public final class ClassifierTrainer {
      * @param stoppedEarly whether patience ran out before the last epoch
      * @param seconds the wall time
      */
-    public record Summary(List<Epoch> epochs, int bestEpoch, double bestDevAccuracy, boolean stoppedEarly, double seconds) {}
+    public record Summary(
+            List<Epoch> epochs,
+            int bestEpoch,
+            double bestDevAccuracy,
+            boolean stoppedEarly,
+            double seconds) {}
 
     /**
      * Fine-tunes; the classifier is left with the last epoch's weights (the best are on disk).
@@ -97,16 +109,21 @@ public final class ClassifierTrainer {
     public Summary fit() throws IOException {
         SpikeGptClassifier classifier = (SpikeGptClassifier) b.model.getBlock();
         long steps = (long) b.epochs * batchesPerEpoch();
-        LearningRateSchedule schedule = new LearningRateSchedule(b.learningRate, b.learningRate / 100, b.warmup, steps);
+        LearningRateSchedule schedule =
+                new LearningRateSchedule(b.learningRate, b.learningRate / 100, b.warmup, steps);
         SpikeRateListener spikes = new SpikeRateListener();
         DivergenceCheck divergence = new DivergenceCheck();
-        boolean sparse = !b.train.hasProbabilityLabels(); // else the labels are distributions (soft targets)
-        DefaultTrainingConfig config = new DefaultTrainingConfig(
-                        new SoftmaxCrossEntropyLoss("SoftmaxCrossEntropyLoss", 1, -1, sparse, true))
-                .addEvaluator(new Accuracy())
-                .optOptimizer(PyTorchAdam.builder().optLearningRateTracker(schedule).build())
-                .addTrainingListeners(divergence, new GradientClipping(b.clipNorm), spikes)
-                .addTrainingListeners(TrainingListener.Defaults.logging());
+        boolean sparse =
+                !b.train.hasProbabilityLabels(); // else the labels are distributions (soft targets)
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(
+                                new SoftmaxCrossEntropyLoss(
+                                        "SoftmaxCrossEntropyLoss", 1, -1, sparse, true))
+                        .addEvaluator(new Accuracy())
+                        .optOptimizer(
+                                PyTorchAdam.builder().optLearningRateTracker(schedule).build())
+                        .addTrainingListeners(divergence, new GradientClipping(b.clipNorm), spikes)
+                        .addTrainingListeners(TrainingListener.Defaults.logging());
         Path trainingDir = b.out.resolve("training");
         Files.createDirectories(trainingDir);
         List<Epoch> epochs = new ArrayList<>();
@@ -122,20 +139,41 @@ public final class ClassifierTrainer {
                 EasyTrain.fit(trainer, 1, b.train, b.dev);
                 TrainingResult r = trainer.getTrainingResult();
                 Map<String, Double> rates = spikes.getLastRates();
-                Epoch e = new Epoch(epoch, r.getTrainLoss(), r.getTrainEvaluation("Accuracy"), r.getValidateLoss(),
-                        r.getValidateEvaluation("Accuracy"),
-                        rates.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
-                        (System.nanoTime() - epochStart) / 1e9);
+                Epoch e =
+                        new Epoch(
+                                epoch,
+                                r.getTrainLoss(),
+                                r.getTrainEvaluation("Accuracy"),
+                                r.getValidateLoss(),
+                                r.getValidateEvaluation("Accuracy"),
+                                rates.values().stream()
+                                        .mapToDouble(Double::doubleValue)
+                                        .average()
+                                        .orElse(Double.NaN),
+                                (System.nanoTime() - epochStart) / 1e9);
                 epochs.add(e);
                 boolean improved = e.devAccuracy() > bestAccuracy;
-                LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.4f, accuracy %.2f%%; dev accuracy %.2f%%%s",
-                        epoch, e.trainLoss(), 100 * e.trainAccuracy(), 100 * e.devAccuracy(),
-                        improved ? " (best so far, saved)" : ""));
+                LOG.info(
+                        String.format(
+                                Locale.ROOT,
+                                "epoch %d: train loss %.4f, accuracy %.2f%%; dev accuracy %.2f%%%s",
+                                epoch,
+                                e.trainLoss(),
+                                100 * e.trainAccuracy(),
+                                100 * e.devAccuracy(),
+                                improved ? " (best so far, saved)" : ""));
                 if (improved) {
                     best = epoch;
                     bestAccuracy = e.devAccuracy();
-                    ModelDirectory.save(b.out, classifier, classifier.getConfig(), b.tokenizer, b.storage,
-                            Map.of("dev_accuracy", String.format(Locale.ROOT, "%.4f", bestAccuracy)));
+                    ModelDirectory.save(
+                            b.out,
+                            classifier,
+                            classifier.getConfig(),
+                            b.tokenizer,
+                            b.storage,
+                            Map.of(
+                                    "dev_accuracy",
+                                    String.format(Locale.ROOT, "%.4f", bestAccuracy)));
                 } else if (epoch - best >= b.patience) {
                     LOG.info("no better dev accuracy for {} epochs: stopping early", b.patience);
                     stoppedEarly = epoch < b.epochs;
@@ -145,15 +183,33 @@ public final class ClassifierTrainer {
         } catch (TranslateException e) {
             throw new IOException("reading the training data failed: " + e.getMessage(), e);
         } catch (TrainingDivergedException e) {
-            String saved = best > 0
-                    ? String.format(Locale.ROOT, "%s holds epoch %d's model (dev accuracy %.2f%%), saved before it",
-                            b.out, best, 100 * bestAccuracy)
-                    : "no epoch finished, so no model was saved in " + b.out;
-            throw new TrainingDivergedException(String.format(Locale.ROOT,
-                    "fine-tuning diverged in epoch %d (%s); %s. Lower the learning rate (now %.2g) or raise the "
-                            + "warm-up, and start again", epochs.size() + 1, e.getMessage(), saved, b.learningRate), e);
+            String saved =
+                    best > 0
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%s holds epoch %d's model (dev accuracy %.2f%%), saved before it",
+                                    b.out,
+                                    best,
+                                    100 * bestAccuracy)
+                            : "no epoch finished, so no model was saved in " + b.out;
+            throw new TrainingDivergedException(
+                    String.format(
+                            Locale.ROOT,
+                            "fine-tuning diverged in epoch %d (%s); %s. Lower the learning rate (now %.2g) or raise the "
+                                    + "warm-up, and start again",
+                            epochs.size() + 1,
+                            e.getMessage(),
+                            saved,
+                            b.learningRate),
+                    e);
         }
-        Summary summary = new Summary(epochs, best, bestAccuracy, stoppedEarly, (System.nanoTime() - start) / 1e9);
+        Summary summary =
+                new Summary(
+                        epochs,
+                        best,
+                        bestAccuracy,
+                        stoppedEarly,
+                        (System.nanoTime() - start) / 1e9);
         write(summary, trainingDir);
         return summary;
     }
@@ -163,30 +219,67 @@ public final class ClassifierTrainer {
     }
 
     private static void write(Summary summary, Path dir) throws IOException {
-        StringBuilder csv = new StringBuilder("epoch,train_loss,train_accuracy,dev_loss,dev_accuracy,spike_rate,seconds\n");
+        StringBuilder csv =
+                new StringBuilder(
+                        "epoch,train_loss,train_accuracy,dev_loss,dev_accuracy,spike_rate,seconds\n");
         for (Epoch e : summary.epochs()) {
-            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f%n", e.epoch(), e.trainLoss(),
-                    e.trainAccuracy(), e.devLoss(), e.devAccuracy(), e.spikeRate(), e.seconds()));
+            csv.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f%n",
+                            e.epoch(),
+                            e.trainLoss(),
+                            e.trainAccuracy(),
+                            e.devLoss(),
+                            e.devAccuracy(),
+                            e.spikeRate(),
+                            e.seconds()));
         }
         AtomicFiles.writeString(dir.resolve("log.csv"), csv);
-        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        Gson gson =
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .serializeSpecialFloatingPointValues()
+                        .create();
         AtomicFiles.writeString(dir.resolve("summary.json"), gson.toJson(summary) + "\n");
 
-        XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title(String.format(Locale.ROOT, "Fine-tuning: best dev accuracy %.2f%% (epoch %d)",
-                        100 * summary.bestDevAccuracy(), summary.bestEpoch()))
-                .xAxisTitle("epoch").yAxisTitle("accuracy (%)").build();
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(800)
+                        .height(500)
+                        .title(
+                                String.format(
+                                        Locale.ROOT,
+                                        "Fine-tuning: best dev accuracy %.2f%% (epoch %d)",
+                                        100 * summary.bestDevAccuracy(),
+                                        summary.bestEpoch()))
+                        .xAxisTitle("epoch")
+                        .yAxisTitle("accuracy (%)")
+                        .build();
         double[] x = summary.epochs().stream().mapToDouble(Epoch::epoch).toArray();
-        chart.addSeries("train (dropout on)", x,
-                summary.epochs().stream().mapToDouble(e -> 100 * e.trainAccuracy()).toArray()).setLineColor(Color.GRAY);
-        chart.addSeries("dev", x, summary.epochs().stream().mapToDouble(e -> 100 * e.devAccuracy()).toArray())
-                .setLineColor(new Color(0xD6, 0x27, 0x28)).setLineStyle(new BasicStroke(2f));
+        chart.addSeries(
+                        "train (dropout on)",
+                        x,
+                        summary.epochs().stream()
+                                .mapToDouble(e -> 100 * e.trainAccuracy())
+                                .toArray())
+                .setLineColor(Color.GRAY);
+        chart.addSeries(
+                        "dev",
+                        x,
+                        summary.epochs().stream().mapToDouble(e -> 100 * e.devAccuracy()).toArray())
+                .setLineColor(new Color(0xD6, 0x27, 0x28))
+                .setLineStyle(new BasicStroke(2f));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        AtomicFiles.write(dir.resolve("accuracy.png"),
+        AtomicFiles.write(
+                dir.resolve("accuracy.png"),
                 BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
-    /** Builds a {@link ClassifierTrainer}: {@code setModel}, {@code setTokenizer}, {@code setData}, {@code setOutput}. */
+    /**
+     * Builds a {@link ClassifierTrainer}: {@code setModel}, {@code setTokenizer}, {@code setData},
+     * {@code setOutput}.
+     */
     public static final class Builder {
 
         private Model model;
@@ -205,13 +298,18 @@ public final class ClassifierTrainer {
 
         private Builder() {}
 
-        /** @param model a DJL model whose block is an initialised {@link SpikeGptClassifier} @return this builder */
+        /**
+         * @param model a DJL model whose block is an initialised {@link SpikeGptClassifier} @return
+         *     this builder
+         */
         public Builder setModel(Model model) {
             this.model = model;
             return this;
         }
 
-        /** @param tokenizer the model's tokenizer, saved with it @return this builder */
+        /**
+         * @param tokenizer the model's tokenizer, saved with it @return this builder
+         */
         public Builder setTokenizer(TextTokenizer tokenizer) {
             this.tokenizer = tokenizer;
             return this;
@@ -230,7 +328,9 @@ public final class ClassifierTrainer {
             return this;
         }
 
-        /** @param dir where the best model and the training record go @return this builder */
+        /**
+         * @param dir where the best model and the training record go @return this builder
+         */
         public Builder setOutput(Path dir) {
             out = dir;
             return this;
@@ -258,19 +358,25 @@ public final class ClassifierTrainer {
             return this;
         }
 
-        /** @param maxNorm the global gradient norm limit (default 1) @return this builder */
+        /**
+         * @param maxNorm the global gradient norm limit (default 1) @return this builder
+         */
         public Builder optClipNorm(float maxNorm) {
             clipNorm = maxNorm;
             return this;
         }
 
-        /** @param seed the seed of shuffling and dropout (default 42) @return this builder */
+        /**
+         * @param seed the seed of shuffling and dropout (default 42) @return this builder
+         */
         public Builder optSeed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** @param type float32 (default) or float16 weights on disk @return this builder */
+        /**
+         * @param type float32 (default) or float16 weights on disk @return this builder
+         */
         public Builder optStorage(DataType type) {
             storage = type;
             return this;
@@ -282,26 +388,38 @@ public final class ClassifierTrainer {
          */
         public ClassifierTrainer build() {
             if (model == null || tokenizer == null || train == null || dev == null || out == null) {
-                throw new IllegalArgumentException("setModel, setTokenizer, setData and setOutput are required");
+                throw new IllegalArgumentException(
+                        "setModel, setTokenizer, setData and setOutput are required");
             }
             if (!(model.getBlock() instanceof SpikeGptClassifier classifier)) {
-                throw new IllegalArgumentException("the model's block must be a SpikeGptClassifier, got "
-                        + (model.getBlock() == null ? "none" : model.getBlock().getClass().getSimpleName()));
+                throw new IllegalArgumentException(
+                        "the model's block must be a SpikeGptClassifier, got "
+                                + (model.getBlock() == null
+                                        ? "none"
+                                        : model.getBlock().getClass().getSimpleName()));
             }
             List<String> labels = classifier.getConfig().getLabels();
             if (!train.getLabels().equals(labels) || !dev.getLabels().equals(labels)) {
-                throw new IllegalArgumentException("the data's labels " + train.getLabels() + " / " + dev.getLabels()
-                        + " differ from the classifier's " + labels);
+                throw new IllegalArgumentException(
+                        "the data's labels "
+                                + train.getLabels()
+                                + " / "
+                                + dev.getLabels()
+                                + " differ from the classifier's "
+                                + labels);
             }
             if (train.hasProbabilityLabels() != dev.hasProbabilityLabels()) {
-                throw new IllegalArgumentException("the training and dev data must both have probability labels or "
-                        + "both classes: build them with the same LabeledTextDataset.Builder.optProbabilityLabels");
+                throw new IllegalArgumentException(
+                        "the training and dev data must both have probability labels or "
+                                + "both classes: build them with the same LabeledTextDataset.Builder.optProbabilityLabels");
             }
             if (epochs < 1 || patience < 1 || batchSize < 1 || warmup < 0) {
-                throw new IllegalArgumentException("epochs, patience and batch size must be >= 1 and warm-up >= 0");
+                throw new IllegalArgumentException(
+                        "epochs, patience and batch size must be >= 1 and warm-up >= 0");
             }
             if (!(learningRate > 0) || !(clipNorm > 0)) {
-                throw new IllegalArgumentException("the learning rate and the clipping norm must be > 0");
+                throw new IllegalArgumentException(
+                        "the learning rate and the clipping norm must be > 0");
             }
             return new ClassifierTrainer(this);
         }

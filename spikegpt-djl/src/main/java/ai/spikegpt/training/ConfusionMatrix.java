@@ -12,7 +12,9 @@ public final class ConfusionMatrix {
     private final List<String> labels;
     private final long[][] counts;
 
-    /** @param labels the class names */
+    /**
+     * @param labels the class names
+     */
     public ConfusionMatrix(List<String> labels) {
         this.labels = List.copyOf(labels);
         counts = new long[labels.size()][labels.size()];
@@ -28,7 +30,9 @@ public final class ConfusionMatrix {
         counts[actual][predicted]++;
     }
 
-    /** @return the number of examples */
+    /**
+     * @return the number of examples
+     */
     public long total() {
         long n = 0;
         for (long[] row : counts) {
@@ -39,12 +43,16 @@ public final class ConfusionMatrix {
         return n;
     }
 
-    /** @param actual the true class @param predicted the predicted class @return the count */
+    /**
+     * @param actual the true class @param predicted the predicted class @return the count
+     */
     public long count(int actual, int predicted) {
         return counts[actual][predicted];
     }
 
-    /** @return the fraction predicted correctly, NaN for no examples */
+    /**
+     * @return the fraction predicted correctly, NaN for no examples
+     */
     public double accuracy() {
         long right = 0;
         for (int i = 0; i < counts.length; i++) {
@@ -53,7 +61,9 @@ public final class ConfusionMatrix {
         return (double) right / total();
     }
 
-    /** @param c a class @return TP / (examples predicted as c), NaN if none were */
+    /**
+     * @param c a class @return TP / (examples predicted as c), NaN if none were
+     */
     public double precision(int c) {
         long predicted = 0;
         for (long[] row : counts) {
@@ -62,7 +72,9 @@ public final class ConfusionMatrix {
         return (double) counts[c][c] / predicted;
     }
 
-    /** @param c a class @return TP / (examples of class c), NaN if there are none */
+    /**
+     * @param c a class @return TP / (examples of class c), NaN if there are none
+     */
     public double recall(int c) {
         long actual = 0;
         for (long n : counts[c]) {
@@ -71,14 +83,18 @@ public final class ConfusionMatrix {
         return (double) counts[c][c] / actual;
     }
 
-    /** @param c a class @return the harmonic mean of precision and recall */
+    /**
+     * @param c a class @return the harmonic mean of precision and recall
+     */
     public double f1(int c) {
         double p = precision(c);
         double r = recall(c);
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
-    /** @return the labels */
+    /**
+     * @return the labels
+     */
     public List<String> labels() {
         return labels;
     }
@@ -90,16 +106,28 @@ public final class ConfusionMatrix {
      */
     public String format() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "accuracy %.2f%% (%d of %d)%n%n", 100 * accuracy(),
-                Math.round(accuracy() * total()), total()));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "accuracy %.2f%% (%d of %d)%n%n",
+                        100 * accuracy(),
+                        Math.round(accuracy() * total()),
+                        total()));
         s.append("| class | precision | recall | F1 | examples |\n|---|---:|---:|---:|---:|\n");
         for (int c = 0; c < labels.size(); c++) {
             long actual = 0;
             for (long n : counts[c]) {
                 actual += n;
             }
-            s.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% | %.2f%% | %d |%n", labels.get(c),
-                    100 * precision(c), 100 * recall(c), 100 * f1(c), actual));
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %.2f%% | %.2f%% | %.2f%% | %d |%n",
+                            labels.get(c),
+                            100 * precision(c),
+                            100 * recall(c),
+                            100 * f1(c),
+                            actual));
         }
         s.append("\nconfusion matrix (rows: true class, columns: predicted)\n\n| |");
         labels.forEach(l -> s.append(' ').append(l).append(" |"));

@@ -11,9 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Stops training at the first batch whose loss is NaN or infinite, before the optimizer applies
- * its gradients: once a weight is NaN every later step, evaluation and saved model is NaN too.
- * Register it first, so the other listeners never see the diverged batch.
+ * Stops training at the first batch whose loss is NaN or infinite, before the optimizer applies its
+ * gradients: once a weight is NaN every later step, evaluation and saved model is NaN too. Register
+ * it first, so the other listeners never see the diverged batch.
  *
  * <p>The loss is recomputed from the batch's predictions and labels, which costs little for a
  * classifier's {@code [B, classes]} logits; DJL's own divergence check reads the loss accumulator,
@@ -35,12 +35,18 @@ public final class DivergenceCheck extends TrainingListenerAdapter {
             }
             if (!Float.isFinite(value)) {
                 throw new TrainingDivergedException(
-                        String.format(Locale.ROOT, "training diverged at step %d: the loss is %s", step, value));
+                        String.format(
+                                Locale.ROOT,
+                                "training diverged at step %d: the loss is %s",
+                                step,
+                                value));
             }
         }
     }
 
-    /** @return the number of batches checked */
+    /**
+     * @return the number of batches checked
+     */
     public long getStep() {
         return step;
     }

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Clips the gradients of all parameters together to a maximum global L2 norm, like PyTorch's
- * {@code clip_grad_norm_} (SpikeGPT: 1.0):
+ * Clips the gradients of all parameters together to a maximum global L2 norm, like PyTorch's {@code
+ * clip_grad_norm_} (SpikeGPT: 1.0):
  *
  * <pre>
  *   n = sqrt(sum_p ||g_p||^2);   if n > max:  g_p *= max / (n + 1e-6)
@@ -54,8 +54,8 @@ public final class GradientClipping extends TrainingListenerAdapter {
     }
 
     /**
-     * Scales gradients in place so that their global norm is at most {@code maxNorm}.
-     * Temporaries are freed; the gradients themselves are left open.
+     * Scales gradients in place so that their global norm is at most {@code maxNorm}. Temporaries
+     * are freed; the gradients themselves are left open.
      *
      * @param grads the gradients
      * @param maxNorm the largest allowed global norm
@@ -87,7 +87,9 @@ public final class GradientClipping extends TrainingListenerAdapter {
         }
     }
 
-    /** @return the global gradient norm measured before the last clipping */
+    /**
+     * @return the global gradient norm measured before the last clipping
+     */
     public float getLastNorm() {
         return lastNorm;
     }

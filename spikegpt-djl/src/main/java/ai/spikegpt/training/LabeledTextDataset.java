@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * (SST-2's {@code 0} / {@code 1}), or the probabilities of the classes, {@code p0,p1,...} (soft
  * labels, e.g. a teacher's for knowledge distillation). With probability labels (or {@link
  * Builder#optProbabilityLabels}) a record's label is the distribution {@code [classes]} (one-hot
- * for a class), for DJL's {@code SoftmaxCrossEntropyLoss} with {@code sparseLabel = false} and
- * its {@code Accuracy} (which then compares the most probable classes). Blank lines are skipped;
+ * for a class), for DJL's {@code SoftmaxCrossEntropyLoss} with {@code sparseLabel = false} and its
+ * {@code Accuracy} (which then compares the most probable classes). Blank lines are skipped;
  * anything else that does not parse is an error naming the file and line. Texts are normalized as
  * the model's configuration says (see {@link TextNormalization}); texts longer than {@code
  * maxTokens} keep their first {@code maxTokens} tokens.
@@ -52,7 +52,8 @@ public final class LabeledTextDataset extends RandomAccessDataset {
     private final float[][] distributions; // null: labels are class indices
     private final List<String> labelNames;
 
-    private LabeledTextDataset(Builder b, List<long[]> tokens, int[] labels, float[][] distributions) {
+    private LabeledTextDataset(
+            Builder b, List<long[]> tokens, int[] labels, float[][] distributions) {
         super(b);
         this.tokens = tokens;
         this.labels = labels;
@@ -60,7 +61,9 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         this.labelNames = b.labels;
     }
 
-    /** @return a builder */
+    /**
+     * @return a builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -70,7 +73,8 @@ public final class LabeledTextDataset extends RandomAccessDataset {
      *
      * @param file the file (UTF-8)
      * @return the examples, in file order
-     * @throws IOException if it cannot be read, is not UTF-8, has a line without text, or has no examples
+     * @throws IOException if it cannot be read, is not UTF-8, has a line without text, or has no
+     *     examples
      */
     public static List<Example> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -90,13 +94,19 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             }
             String text = line.substring(cut).strip();
             if (text.isEmpty()) {
-                throw new IOException(file + ":" + (i + 1) + ": expected LABEL<TAB or space>TEXT, found only '"
-                        + abbreviate(line) + "'");
+                throw new IOException(
+                        file
+                                + ":"
+                                + (i + 1)
+                                + ": expected LABEL<TAB or space>TEXT, found only '"
+                                + abbreviate(line)
+                                + "'");
             }
             out.add(new Example(line.substring(0, cut), text, i + 1));
         }
         if (out.isEmpty()) {
-            throw new IOException(file + " has no examples (expected lines of LABEL<TAB or space>TEXT)");
+            throw new IOException(
+                    file + " has no examples (expected lines of LABEL<TAB or space>TEXT)");
         }
         return out;
     }
@@ -112,9 +122,13 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         TreeSet<String> distinct = new TreeSet<>();
         for (Example e : examples) {
             if (isDistribution(e.label())) {
-                throw new IllegalArgumentException("line " + e.line() + " has probabilities as its label ('"
-                        + abbreviate(e.label()) + "'), which do not name the classes: give the class names "
-                        + "(finetune-classifier --labels)");
+                throw new IllegalArgumentException(
+                        "line "
+                                + e.line()
+                                + " has probabilities as its label ('"
+                                + abbreviate(e.label())
+                                + "'), which do not name the classes: give the class names "
+                                + "(finetune-classifier --labels)");
             }
             distinct.add(e.label());
         }
@@ -144,8 +158,14 @@ public final class LabeledTextDataset extends RandomAccessDataset {
                 return n;
             }
         }
-        throw new IllegalArgumentException("unknown label '" + label + "': the classes are " + labels
-                + " (or their indices 0.." + (labels.size() - 1) + ")");
+        throw new IllegalArgumentException(
+                "unknown label '"
+                        + label
+                        + "': the classes are "
+                        + labels
+                        + " (or their indices 0.."
+                        + (labels.size() - 1)
+                        + ")");
     }
 
     /**
@@ -188,8 +208,15 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             sum += p[i];
         }
         if (!valid || Math.abs(sum - 1) > 1e-3) {
-            throw new IllegalArgumentException("label '" + abbreviate(label) + "' is not a probability distribution over "
-                    + "the classes " + labels + ": write " + p.length + " numbers in [0, 1] that sum to 1, ',' between");
+            throw new IllegalArgumentException(
+                    "label '"
+                            + abbreviate(label)
+                            + "' is not a probability distribution over "
+                            + "the classes "
+                            + labels
+                            + ": write "
+                            + p.length
+                            + " numbers in [0, 1] that sum to 1, ',' between");
         }
         return p;
     }
@@ -198,12 +225,19 @@ public final class LabeledTextDataset extends RandomAccessDataset {
     public Record get(NDManager manager, long index) {
         int i = Math.toIntExact(index);
         long[] ids = tokens.get(i);
-        NDList data = new NDList(manager.create(ids), manager.ones(new Shape(ids.length), DataType.FLOAT32));
-        NDArray label = distributions != null ? manager.create(distributions[i]) : manager.create(new long[] {labels[i]});
+        NDList data =
+                new NDList(
+                        manager.create(ids), manager.ones(new Shape(ids.length), DataType.FLOAT32));
+        NDArray label =
+                distributions != null
+                        ? manager.create(distributions[i])
+                        : manager.create(new long[] {labels[i]});
         return new Record(data, new NDList(label));
     }
 
-    /** @return whether the labels are class probabilities (see {@link Builder#optProbabilityLabels}) */
+    /**
+     * @return whether the labels are class probabilities (see {@link Builder#optProbabilityLabels})
+     */
     public boolean hasProbabilityLabels() {
         return distributions != null;
     }
@@ -226,12 +260,16 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         return tokens.get(Math.toIntExact(index)).length;
     }
 
-    /** @return the class names, in index order */
+    /**
+     * @return the class names, in index order
+     */
     public List<String> getLabels() {
         return labelNames;
     }
 
-    /** @return the class index of every example (the most probable one for probabilities), in order */
+    /**
+     * @return the class index of every example (the most probable one for probabilities), in order
+     */
     public int[] labels() {
         return labels.clone();
     }
@@ -253,7 +291,10 @@ public final class LabeledTextDataset extends RandomAccessDataset {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
-    /** Builds a {@link LabeledTextDataset}: {@code setTokenizer}, {@code setLabels}, then a file or examples. */
+    /**
+     * Builds a {@link LabeledTextDataset}: {@code setTokenizer}, {@code setLabels}, then a file or
+     * examples.
+     */
     public static final class Builder extends BaseBuilder<Builder> {
 
         private TextTokenizer tokenizer;
@@ -273,13 +314,17 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             return this;
         }
 
-        /** @param tokenizer the model's tokenizer @return this builder */
+        /**
+         * @param tokenizer the model's tokenizer @return this builder
+         */
         public Builder setTokenizer(TextTokenizer tokenizer) {
             this.tokenizer = tokenizer;
             return this;
         }
 
-        /** @param labels the class names in the classifier's order @return this builder */
+        /**
+         * @param labels the class names in the classifier's order @return this builder
+         */
         public Builder setLabels(List<String> labels) {
             this.labels = List.copyOf(labels);
             return this;
@@ -307,7 +352,9 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             return this;
         }
 
-        /** @param n how texts are rewritten before tokenization (the model's) @return this builder */
+        /**
+         * @param n how texts are rewritten before tokenization (the model's) @return this builder
+         */
         public Builder optNormalization(TextNormalization n) {
             normalization = n;
             return this;
@@ -326,7 +373,9 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             return this;
         }
 
-        /** @param n the longest text kept, in tokens (default 512) @return this builder */
+        /**
+         * @param n the longest text kept, in tokens (default 512) @return this builder
+         */
         public Builder optMaxTokens(int n) {
             maxTokens = n;
             return this;
@@ -336,21 +385,25 @@ public final class LabeledTextDataset extends RandomAccessDataset {
          * Encodes the texts and resolves the labels.
          *
          * @return the dataset
-         * @throws IllegalArgumentException for a missing setting or an unknown label (with its line)
+         * @throws IllegalArgumentException for a missing setting or an unknown label (with its
+         *     line)
          */
         public LabeledTextDataset build() {
             if (tokenizer == null || labels == null || examples == null) {
-                throw new IllegalArgumentException("setTokenizer, setLabels and optFile or optExamples are required");
+                throw new IllegalArgumentException(
+                        "setTokenizer, setLabels and optFile or optExamples are required");
             }
             if (labels.size() < 2) {
-                throw new IllegalArgumentException("classification needs at least two labels, got " + labels);
+                throw new IllegalArgumentException(
+                        "classification needs at least two labels, got " + labels);
             }
             if (maxTokens < 1) {
                 throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
             }
             List<long[]> tokens = new ArrayList<>(examples.size());
             int[] classes = new int[examples.size()];
-            boolean soft = probabilityLabels || examples.stream().anyMatch(e -> isDistribution(e.label()));
+            boolean soft =
+                    probabilityLabels || examples.stream().anyMatch(e -> isDistribution(e.label()));
             float[][] distributions = soft ? new float[examples.size()][] : null;
             int cut = 0;
             for (int i = 0; i < examples.size(); i++) {
@@ -363,16 +416,19 @@ public final class LabeledTextDataset extends RandomAccessDataset {
                         classes[i] = labelIndex(e.label(), labels);
                     }
                 } catch (IllegalArgumentException ex) {
-                    throw new IllegalArgumentException(origin + ":" + e.line() + ": " + ex.getMessage(), ex);
+                    throw new IllegalArgumentException(
+                            origin + ":" + e.line() + ": " + ex.getMessage(), ex);
                 }
                 long[] ids;
                 try {
                     ids = tokenizer.encode(normalization.apply(e.text()));
                 } catch (IllegalArgumentException ex) {
-                    throw new IllegalArgumentException(origin + ":" + e.line() + ": " + ex.getMessage(), ex);
+                    throw new IllegalArgumentException(
+                            origin + ":" + e.line() + ": " + ex.getMessage(), ex);
                 }
                 if (ids.length == 0) {
-                    throw new IllegalArgumentException(origin + ":" + e.line() + ": the text encodes to no tokens");
+                    throw new IllegalArgumentException(
+                            origin + ":" + e.line() + ": the text encodes to no tokens");
                 }
                 if (ids.length > maxTokens) {
                     ids = Arrays.copyOf(ids, maxTokens);
@@ -381,10 +437,16 @@ public final class LabeledTextDataset extends RandomAccessDataset {
                 tokens.add(ids);
             }
             if (cut > 0) {
-                LOG.warn("{}: {} of {} texts were longer than {} tokens and keep their first {}",
-                        origin, cut, examples.size(), maxTokens, maxTokens);
+                LOG.warn(
+                        "{}: {} of {} texts were longer than {} tokens and keep their first {}",
+                        origin,
+                        cut,
+                        examples.size(),
+                        maxTokens,
+                        maxTokens);
             }
-            return new LabeledTextDataset(this, Collections.unmodifiableList(tokens), classes, distributions);
+            return new LabeledTextDataset(
+                    this, Collections.unmodifiableList(tokens), classes, distributions);
         }
 
         private static int argMax(float[] p) {

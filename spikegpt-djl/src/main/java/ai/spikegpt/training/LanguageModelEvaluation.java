@@ -3,7 +3,6 @@ package ai.spikegpt.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Progress;
@@ -11,9 +10,9 @@ import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.tokenizer.TextTokenizer;
 
 /**
- * Measures a language model on held-out text: mean cross-entropy per token, bits per character
- * and perplexity, over the contiguous windows of a {@link TokenWindowDataset} (each window read
- * from an empty state, as in training).
+ * Measures a language model on held-out text: mean cross-entropy per token, bits per character and
+ * perplexity, over the contiguous windows of a {@link TokenWindowDataset} (each window read from an
+ * empty state, as in training).
  *
  * <pre>
  *   BPC = (sum of -ln p(target)) / (characters of the targets) / ln 2,    PPL = exp(nats / token)
@@ -33,17 +32,23 @@ public final class LanguageModelEvaluation {
      * @param nats the summed negative log-likelihood
      */
     public record Result(long tokens, long characters, double nats) {
-        /** @return the mean cross-entropy per token (nats) */
+        /**
+         * @return the mean cross-entropy per token (nats)
+         */
         public double natsPerToken() {
             return nats / tokens;
         }
 
-        /** @return bits per character */
+        /**
+         * @return bits per character
+         */
         public double bitsPerCharacter() {
             return nats / characters / Math.log(2);
         }
 
-        /** @return perplexity per token */
+        /**
+         * @return perplexity per token
+         */
         public double perplexity() {
             return Math.exp(natsPerToken());
         }
@@ -112,5 +117,4 @@ public final class LanguageModelEvaluation {
         }
         return new Result(tokens, Math.max(characters, 1), nats);
     }
-
 }

@@ -33,7 +33,8 @@ public final class LanguageModelLoss extends Loss {
 
     private final boolean l2wrap;
     private volatile float lastValue = Float.NaN;
-    private final SoftmaxCrossEntropyLoss crossEntropy = new SoftmaxCrossEntropyLoss("ce", 1, -1, true, true);
+    private final SoftmaxCrossEntropyLoss crossEntropy =
+            new SoftmaxCrossEntropyLoss("ce", 1, -1, true, true);
 
     /**
      * @param l2wrap whether to add the L2Wrap gradient term (the original does)
@@ -49,7 +50,8 @@ public final class LanguageModelLoss extends Loss {
         NDArray targets = labels.head();
         Shape shape = logits.getShape();
         if (shape.dimension() != 3) {
-            throw new IllegalArgumentException("expected logits [batch, time, vocab], got " + shape);
+            throw new IllegalArgumentException(
+                    "expected logits [batch, time, vocab], got " + shape);
         }
         if (!targets.getShape().equals(shape.slice(0, 2))) {
             throw new IllegalArgumentException(
@@ -65,7 +67,9 @@ public final class LanguageModelLoss extends Loss {
         }
         NDArray fixed = flat.stopGradient();
         NDArray best = fixed.argMax(1);
-        NDArray coef = fixed.max(new int[] {1}).mul(Tensors.scalar(logits.getManager(), L2WRAP_FACTOR / rows));
+        NDArray coef =
+                fixed.max(new int[] {1})
+                        .mul(Tensors.scalar(logits.getManager(), L2WRAP_FACTOR / rows));
         NDArray picked = flat.get(new NDIndex().addAllDim().addPickDim(best)).reshape(rows);
         NDArray penalty = picked.mul(coef).sum();
         return loss.add(penalty.sub(penalty.stopGradient()));
@@ -81,7 +85,9 @@ public final class LanguageModelLoss extends Loss {
         return lastValue;
     }
 
-    /** @return whether the L2Wrap term is on */
+    /**
+     * @return whether the L2Wrap term is on
+     */
     public boolean isL2Wrap() {
         return l2wrap;
     }

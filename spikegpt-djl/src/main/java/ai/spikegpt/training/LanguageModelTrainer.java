@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a SpikeGPT language model with DJL's {@code Trainer}, the original SpikeGPT recipe:
- * next-token cross-entropy with L2Wrap, Adam (betas 0.9 / 0.99, eps 4e-9), global-norm clipping,
- * a linear warm-up then cosine decay of the learning rate, dropout.
+ * next-token cross-entropy with L2Wrap, Adam (betas 0.9 / 0.99, eps 4e-9), global-norm clipping, a
+ * linear warm-up then cosine decay of the learning rate, dropout.
  *
  * <p>Output directory:
  *
@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * seed and their position, and the dropout masks from the seed and the step, so a killed run
  * resumed from its checkpoint ({@link Builder#optResume}) continues the same loss curve, optimizer
  * moments and data position included. A resume may lengthen the run ({@link Builder#setSteps}
- * larger than the checkpoint's): the learning-rate schedule is stretched to the new length from
- * the checkpoint's step on.
+ * larger than the checkpoint's): the learning-rate schedule is stretched to the new length from the
+ * checkpoint's step on.
  *
  * <p>The checkpoint and the final model are written as wholes ({@link DirectoryTransaction}): a
  * kill at any moment leaves the previous checkpoint or the new one, and never no checkpoint.
@@ -74,7 +74,9 @@ public final class LanguageModelTrainer {
         this.b = builder;
     }
 
-    /** @return a builder */
+    /**
+     * @return a builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -137,7 +139,8 @@ public final class LanguageModelTrainer {
             Files.move(old, checkpoint, StandardCopyOption.ATOMIC_MOVE);
         }
         DirectoryTransaction.deleteRecursively(old);
-        DirectoryTransaction.deleteRecursively(checkpoint.resolveSibling(checkpoint.getFileName() + ".partial"));
+        DirectoryTransaction.deleteRecursively(
+                checkpoint.resolveSibling(checkpoint.getFileName() + ".partial"));
     }
 
     /**
@@ -167,8 +170,10 @@ public final class LanguageModelTrainer {
             log.truncate(state.step % b.logEvery == 0 ? state.step : state.step - 1);
         } else {
             if (b.steps <= 0 && !(b.minutes > 0)) {
-                throw new IllegalArgumentException("no checkpoint to resume in " + checkpoint
-                        + ": a new run needs a number of steps or a time budget (minutes)");
+                throw new IllegalArgumentException(
+                        "no checkpoint to resume in "
+                                + checkpoint
+                                + ": a new run needs a number of steps or a time budget (minutes)");
             }
             // the checkpoint of a run this one replaces must not be resumed as this run's
             DirectoryTransaction.deleteRecursively(checkpoint);
@@ -181,27 +186,36 @@ public final class LanguageModelTrainer {
 
         try (Model model = Model.newInstance("spikegpt")) {
             Engine.getInstance().setRandomSeed((int) seed); // the initial weights
-            SpikeGptModel block = resumed
-                    ? ModelDirectory.loadLanguageModel(checkpoint, model.getNDManager())
-                    : b.initialWeights != null
-                            ? ModelIO.loadLanguageModel(b.initialWeights.resolve(ModelDirectory.WEIGHTS), b.config,
-                                    model.getNDManager())
-                            : new SpikeGptModel(b.config);
+            SpikeGptModel block =
+                    resumed
+                            ? ModelDirectory.loadLanguageModel(checkpoint, model.getNDManager())
+                            : b.initialWeights != null
+                                    ? ModelIO.loadLanguageModel(
+                                            b.initialWeights.resolve(ModelDirectory.WEIGHTS),
+                                            b.config,
+                                            model.getNDManager())
+                                    : new SpikeGptModel(b.config);
             model.setBlock(block);
             LanguageModelLoss loss = new LanguageModelLoss(b.l2wrap);
             LearningRateSchedule schedule =
-                    new LearningRateSchedule(b.learningRate, b.finalLearningRate, b.warmupSteps, totalSteps);
+                    new LearningRateSchedule(
+                            b.learningRate, b.finalLearningRate, b.warmupSteps, totalSteps);
             PyTorchAdam adam = PyTorchAdam.builder().optLearningRateTracker(schedule).build();
             GradientClipping clipping = new GradientClipping(b.clipNorm);
             DefaultTrainingConfig trainingConfig =
-                    new DefaultTrainingConfig(loss).optOptimizer(adam).addTrainingListeners(clipping);
+                    new DefaultTrainingConfig(loss)
+                            .optOptimizer(adam)
+                            .addTrainingListeners(clipping);
             for (TrainingListener l : b.listeners) {
                 trainingConfig.addTrainingListeners(l);
             }
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 trainer.initialize(new Shape(batch, ctx));
                 if (resumed) {
-                    adam.load(block.namedParameters(), checkpoint.resolve(OPTIMIZER), model.getNDManager());
+                    adam.load(
+                            block.namedParameters(),
+                            checkpoint.resolve(OPTIMIZER),
+                            model.getNDManager());
                     LOG.info("resumed from step {} of {}", state.step, totalSteps);
                 }
                 TokenWindowDataset trainData =
@@ -210,7 +224,10 @@ public final class LanguageModelTrainer {
                                 .setWindow(ctx)
                                 .optSeed(seed)
                                 .optFirst(state.step * batch)
-                                .optWindows(totalSteps > 0 ? (totalSteps - state.step) * batch : Long.MAX_VALUE / 2)
+                                .optWindows(
+                                        totalSteps > 0
+                                                ? (totalSteps - state.step) * batch
+                                                : Long.MAX_VALUE / 2)
                                 .setSampling(batch, false)
                                 .build();
                 TokenWindowDataset validation = validationData(ctx);
@@ -220,7 +237,10 @@ public final class LanguageModelTrainer {
                 double secondsBefore = state.seconds;
                 long stepAtStart = state.step;
                 String stoppedBy = "steps";
-                ProgressBar bar = b.progress && totalSteps > 0 ? new ProgressBar("Training", totalSteps) : null;
+                ProgressBar bar =
+                        b.progress && totalSteps > 0
+                                ? new ProgressBar("Training", totalSteps)
+                                : null;
                 if (bar != null) {
                     bar.start(state.step);
                 }
@@ -234,8 +254,10 @@ public final class LanguageModelTrainer {
                     // dropout masks depend only on (seed, step): resuming reproduces them
                     Engine.getInstance().setRandomSeed((int) (seed + 1 + state.step));
                     // the firing rates of each log row come from the interval's last batch: the
-                    // monitor reads the spikes without changing them, and one batch in logEvery keeps its cost small
-                    boolean sampleSpikes = (state.step + 1) % b.logEvery == 0 || state.step + 1 == totalSteps;
+                    // monitor reads the spikes without changing them, and one batch in logEvery
+                    // keeps its cost small
+                    boolean sampleSpikes =
+                            (state.step + 1) % b.logEvery == 0 || state.step + 1 == totalSteps;
                     if (sampleSpikes) {
                         spikes.attach();
                     }
@@ -247,9 +269,13 @@ public final class LanguageModelTrainer {
                     intervalSteps++;
                     float value = loss.getLastValue();
                     if (!Float.isFinite(value)) {
-                        throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                "training diverged at step %d: the loss is %s. %s", state.step, value,
-                                whatToDoAfterDivergence(checkpoint)));
+                        throw new TrainingDivergedException(
+                                String.format(
+                                        Locale.ROOT,
+                                        "training diverged at step %d: the loss is %s. %s",
+                                        state.step,
+                                        value,
+                                        whatToDoAfterDivergence(checkpoint)));
                     }
                     lossSum += value;
                     lossCount++;
@@ -259,8 +285,11 @@ public final class LanguageModelTrainer {
                         totalSteps = Math.max(state.step + 1, (long) (b.minutes * 60 / perStep));
                         state.totalSteps = totalSteps;
                         schedule.setTotalSteps(totalSteps);
-                        LOG.info("{} s per step: the {}-minute budget fits {} steps", String.format(Locale.ROOT,
-                                "%.2f", perStep), b.minutes, totalSteps);
+                        LOG.info(
+                                "{} s per step: the {}-minute budget fits {} steps",
+                                String.format(Locale.ROOT, "%.2f", perStep),
+                                b.minutes,
+                                totalSteps);
                         if (b.progress) {
                             bar = new ProgressBar("Training", totalSteps);
                             bar.start(state.step);
@@ -279,19 +308,43 @@ public final class LanguageModelTrainer {
                         double mean = lossSum / lossCount;
                         double valBpc = Double.NaN;
                         if (evaluate) {
-                            valBpc = LanguageModelEvaluation.evaluate(block, inference, validation, b.tokenizer,
-                                    b.evalBatchSize, b.evalWindows, null).bitsPerCharacter();
+                            valBpc =
+                                    LanguageModelEvaluation.evaluate(
+                                                    block,
+                                                    inference,
+                                                    validation,
+                                                    b.tokenizer,
+                                                    b.evalBatchSize,
+                                                    b.evalWindows,
+                                                    null)
+                                            .bitsPerCharacter();
                         }
-                        log.add(new TrainingLog.Row(state.step, state.step * batch * ctx,
-                                adam.learningRate(state.step), mean, mean / Math.log(2) * b.tokensPerCharacter,
-                                valBpc, clipping.getLastNorm(), tps, meanRate(spikes)));
+                        log.add(
+                                new TrainingLog.Row(
+                                        state.step,
+                                        state.step * batch * ctx,
+                                        adam.learningRate(state.step),
+                                        mean,
+                                        mean / Math.log(2) * b.tokensPerCharacter,
+                                        valBpc,
+                                        clipping.getLastNorm(),
+                                        tps,
+                                        meanRate(spikes)));
                         if (evaluate) {
                             LOG.info("step {}: spike rates {}", state.step, formatRates(spikes));
                         }
                         spikes.reset();
-                        String message = String.format(Locale.ROOT, "loss %.3f  bpc %.3f%s  %.0f tok/s",
-                                mean, mean / Math.log(2) * b.tokensPerCharacter,
-                                Double.isNaN(valBpc) ? "" : String.format(Locale.ROOT, "  val bpc %.3f", valBpc), tps);
+                        String message =
+                                String.format(
+                                        Locale.ROOT,
+                                        "loss %.3f  bpc %.3f%s  %.0f tok/s",
+                                        mean,
+                                        mean / Math.log(2) * b.tokensPerCharacter,
+                                        Double.isNaN(valBpc)
+                                                ? ""
+                                                : String.format(
+                                                        Locale.ROOT, "  val bpc %.3f", valBpc),
+                                        tps);
                         if (bar != null) {
                             bar.update(state.step, message);
                         }
@@ -311,7 +364,10 @@ public final class LanguageModelTrainer {
                     }
                     if (outOfTime && !last) {
                         stoppedBy = "time";
-                        LOG.info("time budget of {} minutes reached at step {}", b.minutes, state.step);
+                        LOG.info(
+                                "time budget of {} minutes reached at step {}",
+                                b.minutes,
+                                state.step);
                         break;
                     }
                 }
@@ -324,14 +380,33 @@ public final class LanguageModelTrainer {
                 // the final model, its curves and a summary
                 ModelDirectory.save(out, block, b.config, b.tokenizer, b.storage, null);
                 log.save(trainingDir.resolve(LOG_CSV));
-                log.plot(trainingDir.resolve("bpc.png"), String.format(Locale.ROOT,
-                        "%s: bits per character (validation %.3f)", b.config, log.lastValidationBpc()));
-                LanguageModelEvaluation.Result finalEval = LanguageModelEvaluation.evaluate(
-                        block, inference, validation, b.tokenizer, b.evalBatchSize, 0, null);
-                Summary summary = new Summary(state.step, state.step * batch * ctx, state.seconds,
-                        (state.step - stepAtStart) * (double) batch * ctx / seconds,
-                        finalEval.bitsPerCharacter(), finalEval.perplexity(), stoppedBy);
-                AtomicFiles.writeString(trainingDir.resolve("summary.json"), GSON.toJson(summary) + "\n");
+                log.plot(
+                        trainingDir.resolve("bpc.png"),
+                        String.format(
+                                Locale.ROOT,
+                                "%s: bits per character (validation %.3f)",
+                                b.config,
+                                log.lastValidationBpc()));
+                LanguageModelEvaluation.Result finalEval =
+                        LanguageModelEvaluation.evaluate(
+                                block,
+                                inference,
+                                validation,
+                                b.tokenizer,
+                                b.evalBatchSize,
+                                0,
+                                null);
+                Summary summary =
+                        new Summary(
+                                state.step,
+                                state.step * batch * ctx,
+                                state.seconds,
+                                (state.step - stepAtStart) * (double) batch * ctx / seconds,
+                                finalEval.bitsPerCharacter(),
+                                finalEval.perplexity(),
+                                stoppedBy);
+                AtomicFiles.writeString(
+                        trainingDir.resolve("summary.json"), GSON.toJson(summary) + "\n");
                 return summary;
             }
         } catch (TranslateException e) {
@@ -341,27 +416,43 @@ public final class LanguageModelTrainer {
 
     /** Says which checkpoint survives a divergence, and how to go on from there. */
     private String whatToDoAfterDivergence(Path checkpoint) throws IOException {
-        String lower = String.format(Locale.ROOT, "lower the learning rate (now %.2g) or raise the warm-up", b.learningRate);
+        String lower =
+                String.format(
+                        Locale.ROOT,
+                        "lower the learning rate (now %.2g) or raise the warm-up",
+                        b.learningRate);
         Path saved = checkpoint.resolve("state.json");
         if (!Files.isRegularFile(saved)) {
             return "No checkpoint was written before it: " + lower + " and start again";
         }
         long step = GSON.fromJson(Files.readString(saved), State.class).step;
-        return "The checkpoint of step " + step + " in " + checkpoint + " is intact: " + lower
+        return "The checkpoint of step "
+                + step
+                + " in "
+                + checkpoint
+                + " is intact: "
+                + lower
                 + ", then continue from it with --resume";
     }
 
-    /** The mean firing rate over the monitored LIF layers, NaN where nothing spiked (vanilla RWKV). */
+    /**
+     * The mean firing rate over the monitored LIF layers, NaN where nothing spiked (vanilla RWKV).
+     */
     private static double meanRate(SpikeMonitor spikes) {
         SpikeStatistics stats = spikes.statistics();
         return stats.positions() == 0
                 ? Double.NaN
-                : stats.rates().values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                : stats.rates().values().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .average()
+                        .orElse(Double.NaN);
     }
 
     private static String formatRates(SpikeMonitor spikes) {
         StringJoiner j = new StringJoiner(" ");
-        spikes.statistics().rates().forEach((k, v) -> j.add(String.format(Locale.ROOT, "%s=%.1f%%", k, 100 * v)));
+        spikes.statistics()
+                .rates()
+                .forEach((k, v) -> j.add(String.format(Locale.ROOT, "%s=%.1f%%", k, 100 * v)));
         return j.toString();
     }
 
@@ -382,18 +473,34 @@ public final class LanguageModelTrainer {
     private void checkResumable(Path checkpoint, State state) throws IOException {
         if (!ModelDirectory.config(checkpoint).equals(b.config)) {
             throw new IllegalArgumentException(
-                    "the checkpoint in " + checkpoint + " was trained with a different configuration; "
+                    "the checkpoint in "
+                            + checkpoint
+                            + " was trained with a different configuration; "
                             + "resume with the same --config, or start a new run in another directory");
         }
         if (b.seed != null && b.seed != state.seed) {
-            throw new IllegalArgumentException("the checkpoint in " + checkpoint + " was trained with seed "
-                    + state.seed + ", not " + b.seed + ": resume with --seed " + state.seed
-                    + " (or without --seed), or start a new run in another directory");
+            throw new IllegalArgumentException(
+                    "the checkpoint in "
+                            + checkpoint
+                            + " was trained with seed "
+                            + state.seed
+                            + ", not "
+                            + b.seed
+                            + ": resume with --seed "
+                            + state.seed
+                            + " (or without --seed), or start a new run in another directory");
         }
         if (b.steps > 0 && b.steps < state.totalSteps) {
-            throw new IllegalArgumentException("the run in " + checkpoint.getParent() + " is " + state.totalSteps
-                    + " steps long (at step " + state.step + "): resume with --steps " + state.totalSteps
-                    + " or more (or without --steps), or start a new run in another directory");
+            throw new IllegalArgumentException(
+                    "the run in "
+                            + checkpoint.getParent()
+                            + " is "
+                            + state.totalSteps
+                            + " steps long (at step "
+                            + state.step
+                            + "): resume with --steps "
+                            + state.totalSteps
+                            + " or more (or without --steps), or start a new run in another directory");
         }
         if (b.steps > state.totalSteps) {
             LOG.info("the run is lengthened from {} to {} steps", state.totalSteps, b.steps);
@@ -401,13 +508,19 @@ public final class LanguageModelTrainer {
         }
     }
 
-    /** Replaces the checkpoint as a whole: the model, the optimizer's moments, the log and the position. */
-    private void saveCheckpoint(Path checkpoint, SpikeGptModel block, PyTorchAdam adam, State state, TrainingLog log)
+    /**
+     * Replaces the checkpoint as a whole: the model, the optimizer's moments, the log and the
+     * position.
+     */
+    private void saveCheckpoint(
+            Path checkpoint, SpikeGptModel block, PyTorchAdam adam, State state, TrainingLog log)
             throws IOException {
         try (DirectoryTransaction transaction = DirectoryTransaction.begin(checkpoint)) {
             Path staging = transaction.staging();
-            Set<String> files = new HashSet<>(
-                    ModelDirectory.writeFiles(staging, block, b.config, b.tokenizer, DataType.FLOAT32, null));
+            Set<String> files =
+                    new HashSet<>(
+                            ModelDirectory.writeFiles(
+                                    staging, block, b.config, b.tokenizer, DataType.FLOAT32, null));
             adam.save(block.namedParameters(), staging.resolve(OPTIMIZER));
             log.save(staging.resolve(LOG_CSV));
             AtomicFiles.writeString(staging.resolve(STATE), GSON.toJson(state) + "\n");
@@ -446,19 +559,26 @@ public final class LanguageModelTrainer {
 
         Builder() {}
 
-        /** @param dir the output directory @return this builder */
+        /**
+         * @param dir the output directory @return this builder
+         */
         public Builder setOutput(Path dir) {
             output = dir;
             return this;
         }
 
-        /** @param c the model configuration (its ctx_len is the training window) @return this builder */
+        /**
+         * @param c the model configuration (its ctx_len is the training window) @return this
+         *     builder
+         */
         public Builder setConfig(SpikeGptConfig c) {
             config = c;
             return this;
         }
 
-        /** @param t the tokenizer, saved with the model @return this builder */
+        /**
+         * @param t the tokenizer, saved with the model @return this builder
+         */
         public Builder setTokenizer(TextTokenizer t) {
             tokenizer = t;
             return this;
@@ -476,9 +596,9 @@ public final class LanguageModelTrainer {
         }
 
         /**
-         * @param n the optimizer steps of the whole run (the schedule's length); 0 to derive it from
-         *     the time budget and the step time measured during the warm-up. On resume, 0 keeps the
-         *     checkpoint's length, more steps lengthen the run, fewer are refused
+         * @param n the optimizer steps of the whole run (the schedule's length); 0 to derive it
+         *     from the time budget and the step time measured during the warm-up. On resume, 0
+         *     keeps the checkpoint's length, more steps lengthen the run, fewer are refused
          * @return this builder
          */
         public Builder setSteps(long n) {
@@ -486,13 +606,17 @@ public final class LanguageModelTrainer {
             return this;
         }
 
-        /** @param m stop after this many minutes (0 = no limit) @return this builder */
+        /**
+         * @param m stop after this many minutes (0 = no limit) @return this builder
+         */
         public Builder optMinutes(double m) {
             minutes = m;
             return this;
         }
 
-        /** @param n sequences per step @return this builder */
+        /**
+         * @param n sequences per step @return this builder
+         */
         public Builder optBatchSize(int n) {
             batchSize = n;
             return this;
@@ -509,19 +633,25 @@ public final class LanguageModelTrainer {
             return this;
         }
 
-        /** @param n linear warm-up steps @return this builder */
+        /**
+         * @param n linear warm-up steps @return this builder
+         */
         public Builder optWarmupSteps(int n) {
             warmupSteps = n;
             return this;
         }
 
-        /** @param norm the global gradient norm limit @return this builder */
+        /**
+         * @param norm the global gradient norm limit @return this builder
+         */
         public Builder optClipNorm(float norm) {
             clipNorm = norm;
             return this;
         }
 
-        /** @param on whether to add the L2Wrap term @return this builder */
+        /**
+         * @param on whether to add the L2Wrap term @return this builder
+         */
         public Builder optL2Wrap(boolean on) {
             l2wrap = on;
             return this;
@@ -552,7 +682,8 @@ public final class LanguageModelTrainer {
 
         /**
          * @param batch windows per validation forward pass
-         * @param windows validation windows during training (0 = all; the final evaluation uses all)
+         * @param windows validation windows during training (0 = all; the final evaluation uses
+         *     all)
          * @return this builder
          */
         public Builder optValidation(int batch, long windows) {
@@ -561,25 +692,35 @@ public final class LanguageModelTrainer {
             return this;
         }
 
-        /** @param on whether to continue from the checkpoint in the output directory @return this builder */
+        /**
+         * @param on whether to continue from the checkpoint in the output directory @return this
+         *     builder
+         */
         public Builder optResume(boolean on) {
             resume = on;
             return this;
         }
 
-        /** @param on whether to show a progress bar @return this builder */
+        /**
+         * @param on whether to show a progress bar @return this builder
+         */
         public Builder optProgressBar(boolean on) {
             progress = on;
             return this;
         }
 
-        /** @param r tokens per character of the corpus (1 for char-level), for training BPC @return this builder */
+        /**
+         * @param r tokens per character of the corpus (1 for char-level), for training BPC @return
+         *     this builder
+         */
         public Builder optTokensPerCharacter(double r) {
             tokensPerCharacter = r;
             return this;
         }
 
-        /** @param type float32, or float16 for a smaller final model file @return this builder */
+        /**
+         * @param type float32, or float16 for a smaller final model file @return this builder
+         */
         public Builder optStorage(DataType type) {
             storage = type;
             return this;
@@ -597,7 +738,9 @@ public final class LanguageModelTrainer {
             return this;
         }
 
-        /** @param listener more DJL training listeners @return this builder */
+        /**
+         * @param listener more DJL training listeners @return this builder
+         */
         public Builder addListener(TrainingListener listener) {
             listeners.add(listener);
             return this;
@@ -608,25 +751,39 @@ public final class LanguageModelTrainer {
          * @throws IllegalArgumentException for a missing or invalid setting
          */
         public LanguageModelTrainer build() {
-            if (output == null || config == null || tokenizer == null || trainTokens == null || validationTokens == null) {
-                throw new IllegalArgumentException("the trainer needs an output directory, a configuration, a tokenizer and data");
+            if (output == null
+                    || config == null
+                    || tokenizer == null
+                    || trainTokens == null
+                    || validationTokens == null) {
+                throw new IllegalArgumentException(
+                        "the trainer needs an output directory, a configuration, a tokenizer and data");
             }
             if (steps <= 0 && !(minutes > 0) && !resume) {
-                throw new IllegalArgumentException("give a number of steps or a time budget (minutes)");
+                throw new IllegalArgumentException(
+                        "give a number of steps or a time budget (minutes)");
             }
             if (steps <= 0 && !resume && warmupSteps < 5) {
                 throw new IllegalArgumentException(
                         "a run given only a time budget measures its speed during the warm-up: use at least 5 warm-up steps");
             }
-            if (batchSize <= 0 || logEvery <= 0 || evalEvery <= 0 || checkpointEvery <= 0 || evalBatchSize <= 0) {
+            if (batchSize <= 0
+                    || logEvery <= 0
+                    || evalEvery <= 0
+                    || checkpointEvery <= 0
+                    || evalBatchSize <= 0) {
                 throw new IllegalArgumentException("batch size and intervals must be > 0");
             }
             if (!(learningRate > 0) || !(finalLearningRate >= 0) || !(clipNorm > 0)) {
-                throw new IllegalArgumentException("learning rates must be >= 0 (the peak > 0) and the clip norm > 0");
+                throw new IllegalArgumentException(
+                        "learning rates must be >= 0 (the peak > 0) and the clip norm > 0");
             }
             if (tokenizer.vocabSize() > config.getVocabSize()) {
-                throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
-                        + " tokens but the configuration's vocab_size is " + config.getVocabSize());
+                throw new IllegalArgumentException(
+                        "the tokenizer has "
+                                + tokenizer.vocabSize()
+                                + " tokens but the configuration's vocab_size is "
+                                + config.getVocabSize());
             }
             return new LanguageModelTrainer(this);
         }

@@ -44,14 +44,17 @@ public final class LearningRateSchedule implements Tracker {
      */
     public void setTotalSteps(long steps) {
         totalSteps = steps;
-        decay = CosineTracker.builder()
-                .setBaseValue(peak)
-                .optFinalValue(last)
-                .setMaxUpdates(Math.toIntExact(Math.max(1, steps - warmup)))
-                .build();
+        decay =
+                CosineTracker.builder()
+                        .setBaseValue(peak)
+                        .optFinalValue(last)
+                        .setMaxUpdates(Math.toIntExact(Math.max(1, steps - warmup)))
+                        .build();
     }
 
-    /** @return the length of the run, 0 if not fixed yet */
+    /**
+     * @return the length of the run, 0 if not fixed yet
+     */
     public long getTotalSteps() {
         return totalSteps;
     }
@@ -62,7 +65,8 @@ public final class LearningRateSchedule implements Tracker {
             return peak * numUpdate / Math.max(1, warmup);
         }
         if (decay == null) {
-            throw new IllegalStateException("the schedule's length is not fixed yet: call setTotalSteps");
+            throw new IllegalStateException(
+                    "the schedule's length is not fixed yet: call setTotalSteps");
         }
         return decay.getNewValue(numUpdate - warmup);
     }

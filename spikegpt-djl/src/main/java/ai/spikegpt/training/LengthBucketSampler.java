@@ -19,7 +19,9 @@ import java.util.List;
  */
 public final class LengthBucketSampler implements Sampler {
 
-    /** Batches per sorting pool: large enough to group lengths, small enough to keep batches random. */
+    /**
+     * Batches per sorting pool: large enough to group lengths, small enough to keep batches random.
+     */
     static final int POOL = 50;
 
     private final int batchSize;
@@ -40,8 +42,9 @@ public final class LengthBucketSampler implements Sampler {
     @Override
     public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
         if (!(dataset instanceof LabeledTextDataset texts)) {
-            throw new IllegalArgumentException("LengthBucketSampler batches a LabeledTextDataset, got "
-                    + dataset.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "LengthBucketSampler batches a LabeledTextDataset, got "
+                            + dataset.getClass().getSimpleName());
         }
         List<Long> order = new ArrayList<>();
         for (long i = 0; i < texts.size(); i++) {
@@ -53,7 +56,8 @@ public final class LengthBucketSampler implements Sampler {
             Collections.shuffle(order, RandomUtils.RANDOM);
             int pool = POOL * batchSize;
             for (int from = 0; from < order.size(); from += pool) {
-                List<Long> part = new ArrayList<>(order.subList(from, Math.min(order.size(), from + pool)));
+                List<Long> part =
+                        new ArrayList<>(order.subList(from, Math.min(order.size(), from + pool)));
                 part.sort(byLength);
                 cut(part, batches);
             }
@@ -67,7 +71,8 @@ public final class LengthBucketSampler implements Sampler {
 
     private void cut(List<Long> sorted, List<List<Long>> batches) {
         for (int from = 0; from < sorted.size(); from += batchSize) {
-            batches.add(List.copyOf(sorted.subList(from, Math.min(sorted.size(), from + batchSize))));
+            batches.add(
+                    List.copyOf(sorted.subList(from, Math.min(sorted.size(), from + batchSize))));
         }
     }
 

@@ -27,8 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Why not DJL's {@code Adam}: it adds eps to {@code sqrt(v)} before the bias correction, an
  * effective eps ten times larger at the first step with SpikeGPT's b2 = 0.99 (visible in the
  * reference's one-step vectors), and it cannot save its moments, so a resumed run would not
- * continue the same loss curve. This class still uses DJL's fused native update, passing {@code
- * eps sqrt(1 - b2^t)} so the result is PyTorch's.
+ * continue the same loss curve. This class still uses DJL's fused native update, passing {@code eps
+ * sqrt(1 - b2^t)} so the result is PyTorch's.
  */
 public final class PyTorchAdam extends Optimizer {
 
@@ -48,7 +48,9 @@ public final class PyTorchAdam extends Optimizer {
         epsilon = builder.epsilon;
     }
 
-    /** @return a builder with SpikeGPT's settings: lr 6e-4, betas (0.9, 0.99), eps 4e-9 */
+    /**
+     * @return a builder with SpikeGPT's settings: lr 6e-4, betas (0.9, 0.99), eps 4e-9
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -100,8 +102,8 @@ public final class PyTorchAdam extends Optimizer {
     }
 
     /**
-     * Saves the moments and step counts of the given parameters to a safetensors file, keyed by
-     * the parameters' stable names (DJL's parameter ids change between runs).
+     * Saves the moments and step counts of the given parameters to a safetensors file, keyed by the
+     * parameters' stable names (DJL's parameter ids change between runs).
      *
      * @param named the parameters by stable name
      * @param file the file to write
@@ -129,7 +131,8 @@ public final class PyTorchAdam extends Optimizer {
      * @param manager the manager that owns the moments
      * @throws IOException if reading fails
      */
-    public void load(Map<String, Parameter> named, Path file, NDManager manager) throws IOException {
+    public void load(Map<String, Parameter> named, Path file, NDManager manager)
+            throws IOException {
         Safetensors state = Safetensors.open(file);
         for (Map.Entry<String, Parameter> e : named.entrySet()) {
             String step = state.metadata().get("step." + e.getKey());
@@ -164,31 +167,41 @@ public final class PyTorchAdam extends Optimizer {
             return this;
         }
 
-        /** @param tracker the learning rate schedule @return this builder */
+        /**
+         * @param tracker the learning rate schedule @return this builder
+         */
         public Builder optLearningRateTracker(ParameterTracker tracker) {
             this.learningRate = tracker;
             return this;
         }
 
-        /** @param b1 the first-moment decay @return this builder */
+        /**
+         * @param b1 the first-moment decay @return this builder
+         */
         public Builder optBeta1(float b1) {
             this.beta1 = b1;
             return this;
         }
 
-        /** @param b2 the second-moment decay @return this builder */
+        /**
+         * @param b2 the second-moment decay @return this builder
+         */
         public Builder optBeta2(float b2) {
             this.beta2 = b2;
             return this;
         }
 
-        /** @param eps the denominator epsilon @return this builder */
+        /**
+         * @param eps the denominator epsilon @return this builder
+         */
         public Builder optEpsilon(float eps) {
             this.epsilon = eps;
             return this;
         }
 
-        /** @return the optimiser */
+        /**
+         * @return the optimiser
+         */
         public PyTorchAdam build() {
             return new PyTorchAdam(this);
         }

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * A plain-text corpus split for language modelling: the first part for training, the rest for
- * validation (Tiny Shakespeare's usual split is 90 / 10 by characters). A corpus of several
- * sources splits each one, so that every source is represented in both parts.
+ * validation (Tiny Shakespeare's usual split is 90 / 10 by characters). A corpus of several sources
+ * splits each one, so that every source is represented in both parts.
  *
  * @param train the training text
  * @param validation the validation text
@@ -43,7 +43,8 @@ public record TextCorpus(String train, String validation) {
      */
     public static TextCorpus read(List<Path> sources, double trainFraction) throws IOException {
         if (!(trainFraction > 0 && trainFraction < 1)) {
-            throw new IllegalArgumentException("the training fraction must be in (0, 1), got " + trainFraction);
+            throw new IllegalArgumentException(
+                    "the training fraction must be in (0, 1), got " + trainFraction);
         }
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("a corpus needs at least one source");
@@ -68,9 +69,13 @@ public record TextCorpus(String train, String validation) {
         if (Files.isDirectory(source)) {
             List<Path> files;
             try (Stream<Path> list = Files.list(source)) {
-                files = list.filter(f -> f.getFileName().toString().endsWith(".txt") && Files.isRegularFile(f))
-                        .sorted()
-                        .toList();
+                files =
+                        list.filter(
+                                        f ->
+                                                f.getFileName().toString().endsWith(".txt")
+                                                        && Files.isRegularFile(f))
+                                .sorted()
+                                .toList();
             }
             if (files.isEmpty()) {
                 throw new IOException("the corpus directory " + source + " has no .txt files");

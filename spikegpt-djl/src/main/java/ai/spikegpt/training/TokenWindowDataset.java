@@ -10,8 +10,7 @@ import java.util.SplittableRandom;
 
 /**
  * Language-model windows over a token stream, as a DJL dataset: record {@code i} is the window
- * {@code tokens[s .. s+T)} as data and {@code tokens[s+1 .. s+T+1)} as labels (next-token
- * targets).
+ * {@code tokens[s .. s+T)} as data and {@code tokens[s+1 .. s+T+1)} as labels (next-token targets).
  *
  * <ul>
  *   <li>{@link Mode#RANDOM} (training): {@code s} is drawn uniformly from all valid starts by a
@@ -51,14 +50,20 @@ public final class TokenWindowDataset extends RandomAccessDataset {
         }
         if (tokens.length < window + 1) {
             throw new IllegalArgumentException(
-                    "the text has " + tokens.length + " tokens, too few for one window of " + window
+                    "the text has "
+                            + tokens.length
+                            + " tokens, too few for one window of "
+                            + window
                             + " tokens plus its target: use a longer text or a shorter context");
         }
         long contiguous = (tokens.length - 1) / window;
-        this.windows = mode == Mode.CONTIGUOUS ? Math.min(contiguous, builder.windows) : builder.windows;
+        this.windows =
+                mode == Mode.CONTIGUOUS ? Math.min(contiguous, builder.windows) : builder.windows;
     }
 
-    /** @return a builder */
+    /**
+     * @return a builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -73,7 +78,8 @@ public final class TokenWindowDataset extends RandomAccessDataset {
         if (mode == Mode.CONTIGUOUS) {
             return index * window;
         }
-        long span = tokens.length - window; // valid starts: 0 .. span-1 (labels need one more token)
+        long span =
+                tokens.length - window; // valid starts: 0 .. span-1 (labels need one more token)
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + first + index).nextLong(span);
     }
 
@@ -87,7 +93,8 @@ public final class TokenWindowDataset extends RandomAccessDataset {
             labels[t] = span[t + 1];
         }
         return new Record(
-                new NDList(manager.create(data, new Shape(window))), new NDList(manager.create(labels, new Shape(window))));
+                new NDList(manager.create(data, new Shape(window))),
+                new NDList(manager.create(labels, new Shape(window))));
     }
 
     @Override
@@ -98,7 +105,9 @@ public final class TokenWindowDataset extends RandomAccessDataset {
     @Override
     public void prepare(Progress progress) {}
 
-    /** @return the window length T */
+    /**
+     * @return the window length T
+     */
     public int getWindow() {
         return window;
     }
@@ -117,7 +126,9 @@ public final class TokenWindowDataset extends RandomAccessDataset {
         return out;
     }
 
-    /** Builds a {@link TokenWindowDataset}; {@code setTokens} and {@code setWindow} are required. */
+    /**
+     * Builds a {@link TokenWindowDataset}; {@code setTokens} and {@code setWindow} are required.
+     */
     public static final class Builder extends BaseBuilder<Builder> {
         private int[] tokens;
         private int window;
@@ -133,43 +144,59 @@ public final class TokenWindowDataset extends RandomAccessDataset {
             return this;
         }
 
-        /** @param tokens the token stream @return this builder */
+        /**
+         * @param tokens the token stream @return this builder
+         */
         public Builder setTokens(int[] tokens) {
             this.tokens = tokens;
             return this;
         }
 
-        /** @param window the window length T (the training context) @return this builder */
+        /**
+         * @param window the window length T (the training context) @return this builder
+         */
         public Builder setWindow(int window) {
             this.window = window;
             return this;
         }
 
-        /** @param mode random (training) or contiguous (evaluation) @return this builder */
+        /**
+         * @param mode random (training) or contiguous (evaluation) @return this builder
+         */
         public Builder optMode(Mode mode) {
             this.mode = mode;
             return this;
         }
 
-        /** @param n the number of windows (random mode; contiguous mode caps at the stream) @return this builder */
+        /**
+         * @param n the number of windows (random mode; contiguous mode caps at the stream) @return
+         *     this builder
+         */
         public Builder optWindows(long n) {
             this.windows = n;
             return this;
         }
 
-        /** @param index the position of the first window in the random stream (to resume) @return this builder */
+        /**
+         * @param index the position of the first window in the random stream (to resume) @return
+         *     this builder
+         */
         public Builder optFirst(long index) {
             this.first = index;
             return this;
         }
 
-        /** @param seed the seed of the random window starts @return this builder */
+        /**
+         * @param seed the seed of the random window starts @return this builder
+         */
         public Builder optSeed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** @return the dataset */
+        /**
+         * @return the dataset
+         */
         public TokenWindowDataset build() {
             if (tokens == null) {
                 throw new IllegalArgumentException("the dataset needs a token stream");

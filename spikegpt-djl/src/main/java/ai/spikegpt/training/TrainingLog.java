@@ -16,14 +16,15 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 
 /**
- * The curves of a language-model training run: one {@link Row} per logging interval (training
- * loss and bits per character, learning rate, gradient norm, throughput, spike rate) and per
- * validation (validation bits per character), written as CSV and plotted as PNG.
+ * The curves of a language-model training run: one {@link Row} per logging interval (training loss
+ * and bits per character, learning rate, gradient norm, throughput, spike rate) and per validation
+ * (validation bits per character), written as CSV and plotted as PNG.
  */
 public final class TrainingLog {
 
     /** The CSV header. */
-    static final String HEADER = "step,tokens,lr,train_loss,train_bpc,val_bpc,grad_norm,tokens_per_s,spike_rate";
+    static final String HEADER =
+            "step,tokens,lr,train_loss,train_bpc,val_bpc,grad_norm,tokens_per_s,spike_rate";
 
     /**
      * One logged point; {@code NaN} where a value was not measured at this step.
@@ -50,14 +51,32 @@ public final class TrainingLog {
             double spikeRate) {
 
         String csv() {
-            return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s,%s,%s,%s", step, tokens, num(lr), num(trainLoss),
-                    num(trainBpc), num(valBpc), num(gradNorm), num(tokensPerSecond), num(spikeRate));
+            return String.format(
+                    Locale.ROOT,
+                    "%d,%d,%s,%s,%s,%s,%s,%s,%s",
+                    step,
+                    tokens,
+                    num(lr),
+                    num(trainLoss),
+                    num(trainBpc),
+                    num(valBpc),
+                    num(gradNorm),
+                    num(tokensPerSecond),
+                    num(spikeRate));
         }
 
         static Row parse(String line) {
             String[] f = line.split(",", -1);
-            return new Row(Long.parseLong(f[0]), Long.parseLong(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]),
-                    d(f[7]), d(f[8]));
+            return new Row(
+                    Long.parseLong(f[0]),
+                    Long.parseLong(f[1]),
+                    d(f[2]),
+                    d(f[3]),
+                    d(f[4]),
+                    d(f[5]),
+                    d(f[6]),
+                    d(f[7]),
+                    d(f[8]));
         }
 
         private static String num(double v) {
@@ -80,7 +99,9 @@ public final class TrainingLog {
         rows.add(row);
     }
 
-    /** @return the rows so far */
+    /**
+     * @return the rows so far
+     */
     public List<Row> rows() {
         return List.copyOf(rows);
     }
@@ -94,7 +115,9 @@ public final class TrainingLog {
         rows.removeIf(r -> r.step() > step);
     }
 
-    /** @return the last validation bits per character, or NaN */
+    /**
+     * @return the last validation bits per character, or NaN
+     */
     public double lastValidationBpc() {
         for (int i = rows.size() - 1; i >= 0; i--) {
             if (!Double.isNaN(rows.get(i).valBpc())) {
@@ -145,17 +168,35 @@ public final class TrainingLog {
      */
     public void plot(Path file, String title) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-                .xAxisTitle("training tokens (millions)").yAxisTitle("bits per character").build();
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(900)
+                        .height(560)
+                        .title(title)
+                        .xAxisTitle("training tokens (millions)")
+                        .yAxisTitle("bits per character")
+                        .build();
         chart.getStyler().setMarkerSize(6);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        addSeries(chart, "train", rows.stream().filter(r -> !Double.isNaN(r.trainBpc())).toList(), true, new Color(70, 110, 200));
-        addSeries(chart, "validation", rows.stream().filter(r -> !Double.isNaN(r.valBpc())).toList(), false, new Color(220, 90, 40));
-        AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        addSeries(
+                chart,
+                "train",
+                rows.stream().filter(r -> !Double.isNaN(r.trainBpc())).toList(),
+                true,
+                new Color(70, 110, 200));
+        addSeries(
+                chart,
+                "validation",
+                rows.stream().filter(r -> !Double.isNaN(r.valBpc())).toList(),
+                false,
+                new Color(220, 90, 40));
+        AtomicFiles.write(
+                file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
-    private static void addSeries(XYChart chart, String name, List<Row> data, boolean train, Color color) {
+    private static void addSeries(
+            XYChart chart, String name, List<Row> data, boolean train, Color color) {
         if (data.isEmpty()) {
             return;
         }
@@ -165,7 +206,9 @@ public final class TrainingLog {
         series.setLineColor(color);
         series.setMarkerColor(color);
         series.setLineStyle(new BasicStroke(train ? 1.5f : 2.5f));
-        series.setMarker(train ? org.knowm.xchart.style.markers.SeriesMarkers.NONE
-                : org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+        series.setMarker(
+                train
+                        ? org.knowm.xchart.style.markers.SeriesMarkers.NONE
+                        : org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
     }
 }

@@ -28,9 +28,11 @@ public final class TrainingStep {
      */
     public static void trainBatch(Trainer trainer, Batch batch) {
         if (trainer.getDevices().length != 1) {
-            throw new IllegalArgumentException("TrainingStep runs on one device; use EasyTrain.trainBatch for several");
+            throw new IllegalArgumentException(
+                    "TrainingStep runs on one device; use EasyTrain.trainBatch for several");
         }
-        BatchData batchData = new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        BatchData batchData =
+                new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         NDList data = batch.getData();
         NDList labels = batch.getLabels();
         try (GradientCollector collector = trainer.newGradientCollector();

@@ -28,19 +28,20 @@ import java.util.Set;
  * Classifications)} classification, and {@code (NDList, NDList)} pass-through. The tokenizer and
  * the class labels come from the model directory.
  *
- * <p>Arguments (from the zoo artifact, {@code serving.properties} or {@code
- * Criteria.optArgument}): {@code temperature} (0.8), {@code topK} (0), {@code topP} (1), {@code
- * maxNewTokens} (200), {@code seed} (0), {@code maxPromptTokens} (4096) for generation, {@code
- * labels} (comma-separated, default: the model's) and {@code maxTokens} (an optional limit on a
- * text's length, default none: the classifier reads long texts in chunks) for classification.
+ * <p>Arguments (from the zoo artifact, {@code serving.properties} or {@code Criteria.optArgument}):
+ * {@code temperature} (0.8), {@code topK} (0), {@code topP} (1), {@code maxNewTokens} (200), {@code
+ * seed} (0), {@code maxPromptTokens} (4096) for generation, {@code labels} (comma-separated,
+ * default: the model's) and {@code maxTokens} (an optional limit on a text's length, default none:
+ * the classifier reads long texts in chunks) for classification.
  */
 public final class SpikeGptTranslatorFactory implements TranslatorFactory {
 
-    private static final Set<Pair<Type, Type>> SUPPORTED = Set.of(
-            new Pair<>(String.class, String.class),
-            new Pair<>(String.class, Iterator.class),
-            new Pair<>(String.class, Classifications.class),
-            new Pair<>(NDList.class, NDList.class));
+    private static final Set<Pair<Type, Type>> SUPPORTED =
+            Set.of(
+                    new Pair<>(String.class, String.class),
+                    new Pair<>(String.class, Iterator.class),
+                    new Pair<>(String.class, Classifications.class),
+                    new Pair<>(NDList.class, NDList.class));
 
     @Override
     public Set<Pair<Type, Type>> getSupportedTypes() {
@@ -49,7 +50,8 @@ public final class SpikeGptTranslatorFactory implements TranslatorFactory {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <I, O> Translator<I, O> newInstance(Class<I> input, Class<O> output, Model model, Map<String, ?> arguments)
+    public <I, O> Translator<I, O> newInstance(
+            Class<I> input, Class<O> output, Model model, Map<String, ?> arguments)
             throws TranslateException {
         if (input == NDList.class && output == NDList.class) {
             return (Translator<I, O>) new NoopTranslator();
@@ -60,25 +62,35 @@ public final class SpikeGptTranslatorFactory implements TranslatorFactory {
             if (output == Classifications.class) {
                 SpikeGptConfig config = ModelDirectory.config(dir);
                 if (config.getClasses() < 2 && !arguments.containsKey("labels")) {
-                    throw new IllegalArgumentException(dir + " holds a language model without a classification head: "
-                            + "fine-tune it first ('spikegpt finetune-classifier'), or start a classifier to fine-tune "
-                            + "with the argument labels, e.g. Criteria.optArgument(\"labels\", \"negative,positive\")");
+                    throw new IllegalArgumentException(
+                            dir
+                                    + " holds a language model without a classification head: "
+                                    + "fine-tune it first ('spikegpt finetune-classifier'), or start a classifier to fine-tune "
+                                    + "with the argument labels, e.g. Criteria.optArgument(\"labels\", \"negative,positive\")");
                 }
-                return (Translator<I, O>) new TextClassificationTranslator(tokenizer, config.getTextNormalization(),
-                        labels(config, arguments), ArgumentsUtil.intValue(arguments, "maxTokens", Integer.MAX_VALUE));
+                return (Translator<I, O>)
+                        new TextClassificationTranslator(
+                                tokenizer,
+                                config.getTextNormalization(),
+                                labels(config, arguments),
+                                ArgumentsUtil.intValue(arguments, "maxTokens", Integer.MAX_VALUE));
             }
             SamplingConfig sampling = sampling(arguments, tokenizer);
             int maxPrompt = ArgumentsUtil.intValue(arguments, "maxPromptTokens", 4096);
             if (output == Iterator.class) {
-                return (Translator<I, O>) new StreamingTextGenerationTranslator(tokenizer, sampling, maxPrompt);
+                return (Translator<I, O>)
+                        new StreamingTextGenerationTranslator(tokenizer, sampling, maxPrompt);
             }
             if (output == String.class) {
-                return (Translator<I, O>) new TextGenerationTranslator(tokenizer, sampling, maxPrompt);
+                return (Translator<I, O>)
+                        new TextGenerationTranslator(tokenizer, sampling, maxPrompt);
             }
         } catch (IOException e) {
-            throw new TranslateException("cannot read the tokenizer of " + dir + ": " + e.getMessage(), e);
+            throw new TranslateException(
+                    "cannot read the tokenizer of " + dir + ": " + e.getMessage(), e);
         }
-        throw new IllegalArgumentException("unsupported types " + input + " -> " + output + "; supported: " + SUPPORTED);
+        throw new IllegalArgumentException(
+                "unsupported types " + input + " -> " + output + "; supported: " + SUPPORTED);
     }
 
     /**
@@ -95,21 +107,27 @@ public final class SpikeGptTranslatorFactory implements TranslatorFactory {
         if (value == null) {
             return config.getLabels();
         }
-        List<String> labels = Arrays.stream(value.toString().split(",")).map(String::strip).toList();
-        if (labels.size() < 2 || labels.stream().anyMatch(String::isEmpty) || Set.copyOf(labels).size() != labels.size()) {
+        List<String> labels =
+                Arrays.stream(value.toString().split(",")).map(String::strip).toList();
+        if (labels.size() < 2
+                || labels.stream().anyMatch(String::isEmpty)
+                || Set.copyOf(labels).size() != labels.size()) {
             throw new IllegalArgumentException(
-                    "the argument labels must name at least two distinct classes, comma-separated, got '" + value + "'");
+                    "the argument labels must name at least two distinct classes, comma-separated, got '"
+                            + value
+                            + "'");
         }
         return labels;
     }
 
     static SamplingConfig sampling(Map<String, ?> arguments, TextTokenizer tokenizer) {
-        SamplingConfig.Builder b = SamplingConfig.builder()
-                .optTemperature(ArgumentsUtil.floatValue(arguments, "temperature", 0.8f))
-                .optTopK(ArgumentsUtil.intValue(arguments, "topK", 0))
-                .optTopP(ArgumentsUtil.floatValue(arguments, "topP", 1f))
-                .optMaxTokens(ArgumentsUtil.intValue(arguments, "maxNewTokens", 200))
-                .optSeed(ArgumentsUtil.longValue(arguments, "seed", 0));
+        SamplingConfig.Builder b =
+                SamplingConfig.builder()
+                        .optTemperature(ArgumentsUtil.floatValue(arguments, "temperature", 0.8f))
+                        .optTopK(ArgumentsUtil.intValue(arguments, "topK", 0))
+                        .optTopP(ArgumentsUtil.floatValue(arguments, "topP", 1f))
+                        .optMaxTokens(ArgumentsUtil.intValue(arguments, "maxNewTokens", 200))
+                        .optSeed(ArgumentsUtil.longValue(arguments, "seed", 0));
         tokenizer.endOfText().ifPresent(b::optStopTokens);
         return b.build();
     }

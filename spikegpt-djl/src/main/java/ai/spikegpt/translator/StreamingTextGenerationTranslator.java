@@ -25,7 +25,8 @@ import java.util.stream.StreamSupport;
  * getAsyncOutput()} read on one thread while {@code computeAsyncOutput()} runs on another) works
  * too, and {@code predict} returns an iterator over the whole continuation at once.
  */
-public class StreamingTextGenerationTranslator implements StreamingTranslator<String, Iterator<String>> {
+public class StreamingTextGenerationTranslator
+        implements StreamingTranslator<String, Iterator<String>> {
 
     private static final String END = new String("end of stream"); // identity marks the end
 
@@ -37,7 +38,8 @@ public class StreamingTextGenerationTranslator implements StreamingTranslator<St
      * @param sampling how to sample
      * @param maxPromptTokens the longest accepted prompt, in tokens
      */
-    public StreamingTextGenerationTranslator(TextTokenizer tokenizer, SamplingConfig sampling, int maxPromptTokens) {
+    public StreamingTextGenerationTranslator(
+            TextTokenizer tokenizer, SamplingConfig sampling, int maxPromptTokens) {
         this.generation = new TextGenerationTranslator(tokenizer, sampling, maxPromptTokens);
         this.tokenizer = tokenizer;
     }
@@ -53,16 +55,24 @@ public class StreamingTextGenerationTranslator implements StreamingTranslator<St
     }
 
     @Override
-    public StreamOutput<Iterator<String>> processStreamOutput(TranslatorContext ctx, Stream<NDList> outputs) {
+    public StreamOutput<Iterator<String>> processStreamOutput(
+            TranslatorContext ctx, Stream<NDList> outputs) {
         // the block's stream is its one pass over the prompt; the tokens follow it lazily
-        Stream<Long> tokens = outputs.flatMap(prefill -> {
-            SpikeGptGenerator.TokenIterator generated = generation.generate(ctx, prefill);
-            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(generated, Spliterator.ORDERED), false)
-                    .onClose(generated::close);
-        });
+        Stream<Long> tokens =
+                outputs.flatMap(
+                        prefill -> {
+                            SpikeGptGenerator.TokenIterator generated =
+                                    generation.generate(ctx, prefill);
+                            return StreamSupport.stream(
+                                            Spliterators.spliteratorUnknownSize(
+                                                    generated, Spliterator.ORDERED),
+                                            false)
+                                    .onClose(generated::close);
+                        });
         StreamingDecoder decoder = tokenizer.newDecoder();
-        Stream<String> pieces = Stream.concat(tokens.map(decoder::add), Stream.of(0).map(x -> decoder.flush()))
-                .filter(s -> !s.isEmpty());
+        Stream<String> pieces =
+                Stream.concat(tokens.map(decoder::add), Stream.of(0).map(x -> decoder.flush()))
+                        .filter(s -> !s.isEmpty());
         return new StreamOutput<>() {
             private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
 

@@ -31,13 +31,17 @@ public class TextClassificationTranslator implements Translator<String, Classifi
 
     /**
      * @param tokenizer the model's tokenizer
-     * @param normalization how the model's training text was written (see {@link TextNormalization})
+     * @param normalization how the model's training text was written (see {@link
+     *     TextNormalization})
      * @param labels the class names, in the classifier's order
      * @param maxTokens the longest accepted text, in tokens, or {@code Integer.MAX_VALUE} for no
      *     limit (memory does not grow with the length; a limit bounds the time per text)
      */
     public TextClassificationTranslator(
-            TextTokenizer tokenizer, TextNormalization normalization, List<String> labels, int maxTokens) {
+            TextTokenizer tokenizer,
+            TextNormalization normalization,
+            List<String> labels,
+            int maxTokens) {
         this.tokenizer = tokenizer;
         this.normalization = normalization;
         this.labels = List.copyOf(labels);
@@ -51,7 +55,8 @@ public class TextClassificationTranslator implements Translator<String, Classifi
         }
         long[] ids = encode(tokenizer, normalization.apply(text), maxTokens);
         NDManager manager = ctx.getNDManager();
-        return new NDList(manager.create(ids), manager.ones(new Shape(ids.length), DataType.FLOAT32));
+        return new NDList(
+                manager.create(ids), manager.ones(new Shape(ids.length), DataType.FLOAT32));
     }
 
     /**
@@ -68,8 +73,12 @@ public class TextClassificationTranslator implements Translator<String, Classifi
         }
         long[] ids = tokenizer.encode(text);
         if (ids.length > maxTokens) {
-            throw new IllegalArgumentException("the text has " + ids.length + " tokens, more than the limit of "
-                    + maxTokens + " (translator argument maxTokens)");
+            throw new IllegalArgumentException(
+                    "the text has "
+                            + ids.length
+                            + " tokens, more than the limit of "
+                            + maxTokens
+                            + " (translator argument maxTokens)");
         }
         return ids;
     }
@@ -85,7 +94,9 @@ public class TextClassificationTranslator implements Translator<String, Classifi
         return SpikeGptClassifier.inputBatchifier();
     }
 
-    /** @return the class names */
+    /**
+     * @return the class names
+     */
     public List<String> getLabels() {
         return labels;
     }

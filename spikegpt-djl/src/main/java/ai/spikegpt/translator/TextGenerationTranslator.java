@@ -36,7 +36,8 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
      * @param sampling how to sample (the tokenizer's end-of-text token, if any, is added as a stop)
      * @param maxPromptTokens the longest accepted prompt, in tokens
      */
-    public TextGenerationTranslator(TextTokenizer tokenizer, SamplingConfig sampling, int maxPromptTokens) {
+    public TextGenerationTranslator(
+            TextTokenizer tokenizer, SamplingConfig sampling, int maxPromptTokens) {
         this.tokenizer = tokenizer;
         this.sampling = sampling;
         this.maxPromptTokens = maxPromptTokens;
@@ -50,8 +51,12 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
         }
         long[] ids = tokenizer.encode(prompt);
         if (ids.length > maxPromptTokens) {
-            throw new IllegalArgumentException("the prompt has " + ids.length + " tokens, more than the limit of "
-                    + maxPromptTokens + " (translator argument maxPromptTokens)");
+            throw new IllegalArgumentException(
+                    "the prompt has "
+                            + ids.length
+                            + " tokens, more than the limit of "
+                            + maxPromptTokens
+                            + " (translator argument maxPromptTokens)");
         }
         NDList input = new NDList(ctx.getNDManager().create(ids, new Shape(1, ids.length)));
         input.addAll(SpikeGptState.zeros(ctx.getNDManager(), model(ctx).getConfig(), 1).toNDList());
@@ -79,20 +84,24 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
         NDArray logits = prefill.head();
         NDArray last = logits.get(new NDIndex(":, -1"));
         SpikeGptState state = SpikeGptState.fromNDList(prefill.subNDList(1), model.getConfig());
-        SequenceModel steps = SequenceModel.of(model, new ParameterStore(ctx.getNDManager(), false));
+        SequenceModel steps =
+                SequenceModel.of(model, new ParameterStore(ctx.getNDManager(), false));
         return new SpikeGptGenerator(steps).iterator(ctx.getNDManager(), state, last, sampling);
     }
 
     private static SpikeGptModel model(TranslatorContext ctx) {
         Block block = ctx.getModel().getBlock();
         if (!(block instanceof SpikeGptModel model)) {
-            throw new IllegalArgumentException("text generation needs a SpikeGPT language model, got "
-                    + (block == null ? "no block" : block.getClass().getSimpleName()));
+            throw new IllegalArgumentException(
+                    "text generation needs a SpikeGPT language model, got "
+                            + (block == null ? "no block" : block.getClass().getSimpleName()));
         }
         return model;
     }
 
-    /** @return the sampling configuration */
+    /**
+     * @return the sampling configuration
+     */
     public SamplingConfig getSampling() {
         return sampling;
     }

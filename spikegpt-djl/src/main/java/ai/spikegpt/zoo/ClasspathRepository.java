@@ -24,9 +24,10 @@ import java.util.stream.Collectors;
 
 /**
  * A DJL model repository on the classpath: {@code <base>/model/<application>/<group path>/<artifact
- * id>/metadata.json} (DJL's MRL layout) describes the versions of a model, whose files (zips of model directories)
- * sit next to it. Files are copied into DJL's cache on first use (a folder per content), their SHA-1
- * checked against the metadata (by DJL's {@link AbstractRepository}); nothing touches the network.
+ * id>/metadata.json} (DJL's MRL layout) describes the versions of a model, whose files (zips of
+ * model directories) sit next to it. Files are copied into DJL's cache on first use (a folder per
+ * content), their SHA-1 checked against the metadata (by DJL's {@link AbstractRepository}); nothing
+ * touches the network.
  *
  * <p>Why not DJL's {@code jar://} repository: it serves one file without metadata, so it has no
  * versions and no checksum.
@@ -64,7 +65,9 @@ public final class ClasspathRepository extends AbstractRepository {
     @Override
     public Artifact resolve(MRL mrl, Map<String, String> filter) throws IOException {
         List<Artifact> artifacts = locate(mrl).search(VersionRange.parse(mrl.getVersion()), filter);
-        return artifacts.stream().max(Comparator.comparing(a -> new Version(a.getVersion()))).orElse(null);
+        return artifacts.stream()
+                .max(Comparator.comparing(a -> new Version(a.getVersion())))
+                .orElse(null);
     }
 
     /**
@@ -74,10 +77,11 @@ public final class ClasspathRepository extends AbstractRepository {
     @Override
     public Path getResourceDirectory(Artifact artifact) throws IOException {
         // every file's SHA-1 counts, not only the first one's
-        String key = artifact.getFiles().values().stream()
-                .map(item -> String.valueOf(item.getSha1Hash()))
-                .map(sha1 -> sha1.substring(0, Math.min(12, sha1.length())))
-                .collect(Collectors.joining("-"));
+        String key =
+                artifact.getFiles().values().stream()
+                        .map(item -> String.valueOf(item.getSha1Hash()))
+                        .map(sha1 -> sha1.substring(0, Math.min(12, sha1.length())))
+                        .collect(Collectors.joining("-"));
         return getCacheDirectory().resolve(artifact.getResourceUri().getPath()).resolve(key);
     }
 
@@ -87,7 +91,8 @@ public final class ClasspathRepository extends AbstractRepository {
     }
 
     @Override
-    protected void download(Path tmp, URI baseUri, Artifact.Item item, Progress progress) throws IOException {
+    protected void download(Path tmp, URI baseUri, Artifact.Item item, Progress progress)
+            throws IOException {
         String path = trim(baseUri.getPath()) + "/" + item.getUri();
         try (InputStream in = new BufferedInputStream(open(base + "/" + trim(path)))) {
             save(in, tmp, item, progress); // verifies item.getSha1Hash()
@@ -113,8 +118,10 @@ public final class ClasspathRepository extends AbstractRepository {
     private static InputStream open(String path) throws IOException {
         InputStream in = ClasspathRepository.class.getClassLoader().getResourceAsStream(path);
         if (in == null) {
-            throw new IOException("the SpikeGPT model zoo has no " + path
-                    + " on the classpath: add the ai.spikegpt:zoo-artifacts jar");
+            throw new IOException(
+                    "the SpikeGPT model zoo has no "
+                            + path
+                            + " on the classpath: add the ai.spikegpt:zoo-artifacts jar");
         }
         return in;
     }

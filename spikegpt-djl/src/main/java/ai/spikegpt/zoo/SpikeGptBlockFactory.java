@@ -27,7 +27,8 @@ public final class SpikeGptBlockFactory implements BlockFactory {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
+    public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments)
+            throws IOException {
         SpikeGptConfig config = ModelDirectory.config(modelPath);
         if (arguments.containsKey("labels")) {
             List<String> labels = SpikeGptTranslatorFactory.labels(config, arguments);

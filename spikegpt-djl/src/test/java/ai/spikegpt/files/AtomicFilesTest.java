@@ -19,10 +19,15 @@ class AtomicFilesTest {
     @Test
     void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
         Path file = AtomicFiles.writeString(dir.resolve("log.csv"), "step,loss\n1,4.2\n");
-        assertThrows(IOException.class, () -> AtomicFiles.write(file, tmp -> {
-            Files.writeString(tmp, "step,lo");
-            throw new IOException("no space left on device");
-        }));
+        assertThrows(
+                IOException.class,
+                () ->
+                        AtomicFiles.write(
+                                file,
+                                tmp -> {
+                                    Files.writeString(tmp, "step,lo");
+                                    throw new IOException("no space left on device");
+                                }));
         assertEquals("step,loss\n1,4.2\n", Files.readString(file));
         assertEquals(List.of("log.csv"), names());
 

@@ -24,20 +24,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A generation holds as many native arrays at its 20,000th token as at its 1,000th, whichever way
- * it runs: each step frees the previous step's input and logits, and the stream's per-token
- * outputs are freed once read. Before, every token left its logits (and input) behind until the
- * generation ended: 32 KB a token with a GPT-2 vocabulary.
+ * it runs: each step frees the previous step's input and logits, and the stream's per-token outputs
+ * are freed once read. Before, every token left its logits (and input) behind until the generation
+ * ended: 32 KB a token with a GPT-2 vocabulary.
  */
 class GenerationMemoryTest {
 
     private static final int TOKENS = 20_000;
     private static final int SAMPLE_EVERY = 1_000;
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz .,\n";
-    private static final SpikeGptConfig CONFIG = SpikeGptConfig.builder().setVocabSize(ALPHABET.length())
-            .setEmbeddingSize(16).setLayers(1).optContextLength(8).optDropout(0f).build();
+    private static final SpikeGptConfig CONFIG =
+            SpikeGptConfig.builder()
+                    .setVocabSize(ALPHABET.length())
+                    .setEmbeddingSize(16)
+                    .setLayers(1)
+                    .optContextLength(8)
+                    .optDropout(0f)
+                    .build();
+
     /** Seeded sampling without a stop token, so the generation really runs to {@link #TOKENS}. */
     private static final SamplingConfig SAMPLING =
             SamplingConfig.builder().optTemperature(1f).optMaxTokens(TOKENS).optSeed(3).build();
+
     private static final long[] PROMPT = {1, 2, 3};
 
     private static SpikeGptModel model(NDManager manager) {
@@ -51,7 +59,9 @@ class GenerationMemoryTest {
     void theGeneratorHoldsAConstantNumberOfArrays() {
         try (NDManager manager = NDManager.newBaseManager()) {
             SequenceModel lm = SequenceModel.of(model(manager), new ParameterStore(manager, false));
-            assertConstant(liveArraysWhileGenerating(lm, manager, () -> manager.getManagedArrays().size()));
+            assertConstant(
+                    liveArraysWhileGenerating(
+                            lm, manager, () -> manager.getManagedArrays().size()));
         }
     }
 
@@ -63,7 +73,9 @@ class GenerationMemoryTest {
             try (Predictor<NDList, NDList> predictor = djl.newPredictor(new NoopTranslator())) {
                 SequenceModel lm = SequenceModel.of(predictor, CONFIG);
                 IntSupplier live =
-                        () -> manager.getManagedArrays().size() + djl.getNDManager().getManagedArrays().size();
+                        () ->
+                                manager.getManagedArrays().size()
+                                        + djl.getNDManager().getManagedArrays().size();
                 assertConstant(liveArraysWhileGenerating(lm, manager, live));
             }
         }
@@ -74,7 +86,8 @@ class GenerationMemoryTest {
         try (Model djl = Model.newInstance("spikegpt")) {
             djl.setBlock(model(djl.getNDManager()));
             StreamingTextGenerationTranslator translator =
-                    new StreamingTextGenerationTranslator(CharTokenizer.fit(ALPHABET), SAMPLING, 100);
+                    new StreamingTextGenerationTranslator(
+                            CharTokenizer.fit(ALPHABET), SAMPLING, 100);
             try (Predictor<String, Iterator<String>> predictor = djl.newPredictor(translator)) {
                 Iterator<String> pieces = predictor.streamingPredict("abc").getIterativeOutput();
                 List<Integer> live = new ArrayList<>();
@@ -92,22 +105,31 @@ class GenerationMemoryTest {
     }
 
     /** Generates {@link #TOKENS} tokens, counting the live arrays every {@link #SAMPLE_EVERY}. */
-    private static List<Integer> liveArraysWhileGenerating(SequenceModel lm, NDManager manager, IntSupplier live) {
+    private static List<Integer> liveArraysWhileGenerating(
+            SequenceModel lm, NDManager manager, IntSupplier live) {
         List<Integer> counts = new ArrayList<>();
         int[] produced = {0};
-        long[] generated = new SpikeGptGenerator(lm).generate(manager, PROMPT, SAMPLING, token -> {
-            if (++produced[0] % SAMPLE_EVERY == 0) {
-                counts.add(live.getAsInt());
-            }
-            return true;
-        });
+        long[] generated =
+                new SpikeGptGenerator(lm)
+                        .generate(
+                                manager,
+                                PROMPT,
+                                SAMPLING,
+                                token -> {
+                                    if (++produced[0] % SAMPLE_EVERY == 0) {
+                                        counts.add(live.getAsInt());
+                                    }
+                                    return true;
+                                });
         assertEquals(TOKENS, generated.length);
         return counts;
     }
 
     private static void assertConstant(List<Integer> counts) {
         assertEquals(TOKENS / SAMPLE_EVERY, counts.size());
-        assertEquals(Collections.nCopies(counts.size(), counts.get(0)), counts, "live arrays every " + SAMPLE_EVERY
-                + " tokens");
+        assertEquals(
+                Collections.nCopies(counts.size(), counts.get(0)),
+                counts,
+                "live arrays every " + SAMPLE_EVERY + " tokens");
     }
 }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A model directory changes as a whole: a save that fails half-way leaves the old model, a save
- * killed after its commit point is finished by the next reader, and a new model's files replace
- * all of the old one's. Two models with different weights and dropout are written over each other.
+ * killed after its commit point is finished by the next reader, and a new model's files replace all
+ * of the old one's. Two models with different weights and dropout are written over each other.
  */
 class ModelDirectorySaveTest {
 
@@ -44,8 +44,13 @@ class ModelDirectorySaveTest {
     private Path dir;
 
     private static SpikeGptConfig config(float dropout) {
-        return SpikeGptConfig.builder().setVocabSize(300).setEmbeddingSize(16).setLayers(1).optContextLength(8)
-                .optDropout(dropout).build();
+        return SpikeGptConfig.builder()
+                .setVocabSize(300)
+                .setEmbeddingSize(16)
+                .setLayers(1)
+                .optContextLength(8)
+                .optDropout(dropout)
+                .build();
     }
 
     private SpikeGptModel model(SpikeGptConfig config, int seed) {
@@ -62,8 +67,20 @@ class ModelDirectorySaveTest {
         newModel = model(NEW, 2);
         dir = tmp.resolve("model");
         ModelDirectory.save(dir, oldModel, OLD, CharTokenizer.fit("abc"), DataType.FLOAT32, null);
-        ModelDirectory.save(tmp.resolve("old"), oldModel, OLD, CharTokenizer.fit("abc"), DataType.FLOAT32, null);
-        ModelDirectory.save(tmp.resolve("new"), newModel, NEW, CharTokenizer.fit("xyz"), DataType.FLOAT32, null);
+        ModelDirectory.save(
+                tmp.resolve("old"),
+                oldModel,
+                OLD,
+                CharTokenizer.fit("abc"),
+                DataType.FLOAT32,
+                null);
+        ModelDirectory.save(
+                tmp.resolve("new"),
+                newModel,
+                NEW,
+                CharTokenizer.fit("xyz"),
+                DataType.FLOAT32,
+                null);
     }
 
     @AfterEach
@@ -74,14 +91,27 @@ class ModelDirectorySaveTest {
     @Test
     void aSaveThatFailsHalfWayLeavesTheOldModel() throws IOException {
         // the weights cannot be stored as int8: the new config.json is written by then
-        assertThrows(IllegalArgumentException.class,
-                () -> ModelDirectory.save(dir, newModel, NEW, CharTokenizer.fit("xyz"), DataType.INT8, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        ModelDirectory.save(
+                                dir, newModel, NEW, CharTokenizer.fit("xyz"), DataType.INT8, null));
         assertHoldsTheModelOf(tmp.resolve("old"));
         // the tokenizer fails last, after the configuration and the weights
-        assertThrows(IOException.class,
-                () -> ModelDirectory.save(dir, newModel, NEW, new FailingTokenizer(), DataType.FLOAT32, null));
+        assertThrows(
+                IOException.class,
+                () ->
+                        ModelDirectory.save(
+                                dir,
+                                newModel,
+                                NEW,
+                                new FailingTokenizer(),
+                                DataType.FLOAT32,
+                                null));
         assertHoldsTheModelOf(tmp.resolve("old"));
-        assertEquals(List.of("chars.json", "config.json", "model.safetensors", "serving.properties"), files(dir),
+        assertEquals(
+                List.of("chars.json", "config.json", "model.safetensors", "serving.properties"),
+                files(dir),
                 "no staging folder or temporary file is left");
     }
 
@@ -89,18 +119,22 @@ class ModelDirectorySaveTest {
     void aReaderFinishesASaveKilledAfterItsCommit() throws IOException {
         // killed in step 3: config.json already replaced, the rest still in the commit folder
         Path commit = Files.createDirectory(dir.resolve(DirectoryTransaction.COMMIT));
-        for (String name : List.of(ModelDirectory.WEIGHTS, CharTokenizer.FILE, ModelDirectory.SERVING)) {
+        for (String name :
+                List.of(ModelDirectory.WEIGHTS, CharTokenizer.FILE, ModelDirectory.SERVING)) {
             Files.copy(tmp.resolve("new").resolve(name), commit.resolve(name));
         }
         Files.writeString(commit.resolve(DirectoryTransaction.OBSOLETE), "tokenizer.json\n");
-        Files.copy(tmp.resolve("new/config.json"), dir.resolve("config.json"),
+        Files.copy(
+                tmp.resolve("new/config.json"),
+                dir.resolve("config.json"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         assertTrue(ModelDirectory.isModelDirectory(dir));
         assertHoldsTheModelOf(tmp.resolve("new"));
         assertFalse(Files.exists(commit));
         try (TextTokenizer t = ModelDirectory.tokenizer(dir)) {
-            assertArrayEquals(CharTokenizer.fit("xyz").encode("zyx"), t.encode("zyx"), "the new tokenizer");
+            assertArrayEquals(
+                    CharTokenizer.fit("xyz").encode("zyx"), t.encode("zyx"), "the new tokenizer");
         }
     }
 
@@ -122,7 +156,9 @@ class ModelDirectorySaveTest {
         try (BpeTokenizer bpe = BpeTokenizer.load(vocabulary)) {
             ModelDirectory.save(dir, newModel, NEW, bpe, DataType.FLOAT32, null);
         }
-        assertFalse(Files.exists(dir.resolve(CharTokenizer.FILE)), "the old chars.json would be read first");
+        assertFalse(
+                Files.exists(dir.resolve(CharTokenizer.FILE)),
+                "the old chars.json would be read first");
         try (TextTokenizer t = ModelDirectory.tokenizer(dir)) {
             assertEquals("bpe", t.type());
         }
@@ -136,7 +172,9 @@ class ModelDirectorySaveTest {
         for (String name : a.entries().keySet()) {
             assertArrayEquals(a.floats(name), b.floats(name), name);
         }
-        assertEquals(ModelDirectory.config(expected), ModelDirectory.loadLanguageModel(dir, manager).getConfig());
+        assertEquals(
+                ModelDirectory.config(expected),
+                ModelDirectory.loadLanguageModel(dir, manager).getConfig());
     }
 
     private static List<String> files(Path dir) throws IOException {

@@ -40,8 +40,15 @@ class SafetensorsTest {
             assertEquals("{\"x\": 1}", r.metadata().get("config"));
             assertArrayEquals(values, r.floats("a.weight"));
             assertEquals(new Shape(2, 3), r.entry("a.weight").djlShape());
-            assertEquals(0, (8 + (int) ByteBuffer.wrap(Files.readAllBytes(f32), 0, 8)
-                    .order(ByteOrder.LITTLE_ENDIAN).getLong()) % 8, "header padded to 8 bytes");
+            assertEquals(
+                    0,
+                    (8
+                                    + (int)
+                                            ByteBuffer.wrap(Files.readAllBytes(f32), 0, 8)
+                                                    .order(ByteOrder.LITTLE_ENDIAN)
+                                                    .getLong())
+                            % 8,
+                    "header padded to 8 bytes");
 
             Path f16 = dir.resolve("w16.safetensors");
             Safetensors.write(f16, t, null, DataType.FLOAT16);
@@ -56,9 +63,11 @@ class SafetensorsTest {
     void convertsBf16AndF16InJava() throws IOException {
         // bf16 of 1.0, -2.0, 0.5 and fp16 of 1.0, -2.0, 2^-24 (smallest subnormal)
         Path f = dir.resolve("mixed.safetensors");
-        String header = "{\"b\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[0,6]},"
-                + "\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[6,12]}}";
-        ByteBuffer buf = ByteBuffer.allocate(8 + header.length() + 12).order(ByteOrder.LITTLE_ENDIAN);
+        String header =
+                "{\"b\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[0,6]},"
+                        + "\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[6,12]}}";
+        ByteBuffer buf =
+                ByteBuffer.allocate(8 + header.length() + 12).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(header.length()).put(header.getBytes(StandardCharsets.UTF_8));
         buf.putShort((short) 0x3f80).putShort((short) 0xc000).putShort((short) 0x3f00);
         buf.putShort((short) 0x3c00).putShort((short) 0xc000).putShort((short) 0x0001);
@@ -94,13 +103,17 @@ class SafetensorsTest {
     @Test
     void refusesOverlappingTensors() throws IOException {
         Path f = dir.resolve("overlap.safetensors");
-        String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
-        ByteBuffer buf = ByteBuffer.allocate(8 + header.length() + 12).order(ByteOrder.LITTLE_ENDIAN);
+        String header =
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+        ByteBuffer buf =
+                ByteBuffer.allocate(8 + header.length() + 12).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(header.length()).put(header.getBytes(StandardCharsets.UTF_8));
         Files.write(f, buf.array());
         IOException e = assertThrows(IOException.class, () -> Safetensors.open(f));
-        assertTrue(e.getMessage().contains("'a' (bytes 0..8) and 'b' (bytes 4..12) overlap"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'a' (bytes 0..8) and 'b' (bytes 4..12) overlap"),
+                e.getMessage());
     }
 
     @Test
@@ -118,8 +131,11 @@ class SafetensorsTest {
             }
             Safetensors.write(damaged, tensors, good.metadata(), DataType.FLOAT32);
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> ModelIO.loadLanguageModel(damaged, null, m));
-            assertTrue(e.getMessage().startsWith("tensor 'blocks.1.ffn.key.weight'"), e.getMessage());
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> ModelIO.loadLanguageModel(damaged, null, m));
+            assertTrue(
+                    e.getMessage().startsWith("tensor 'blocks.1.ffn.key.weight'"), e.getMessage());
             assertTrue(e.getMessage().contains("NaN at index 5"), e.getMessage());
         }
     }
@@ -131,17 +147,27 @@ class SafetensorsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             SpikeGptConfig deeper = fileConfig.toBuilder().setLayers(3).build();
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> ModelIO.loadLanguageModel(weights, deeper, m));
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> ModelIO.loadLanguageModel(weights, deeper, m));
             assertTrue(e.getMessage().contains("lacks tensor 'blocks.2."), e.getMessage());
             assertTrue(e.getMessage().contains("the file holds 2 blocks"), e.getMessage());
 
             SpikeGptConfig shallower = fileConfig.toBuilder().setLayers(1).build();
-            e = assertThrows(IllegalArgumentException.class, () -> ModelIO.loadLanguageModel(weights, shallower, m));
+            e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> ModelIO.loadLanguageModel(weights, shallower, m));
             assertTrue(e.getMessage().contains("has tensor 'blocks.1."), e.getMessage());
 
             SpikeGptConfig wider = fileConfig.toBuilder().setVocabSize(65).build();
-            e = assertThrows(IllegalArgumentException.class, () -> ModelIO.loadLanguageModel(weights, wider, m));
-            assertTrue(e.getMessage().contains("'emb.weight'") && e.getMessage().contains("(64, 32)"), e.getMessage());
+            e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> ModelIO.loadLanguageModel(weights, wider, m));
+            assertTrue(
+                    e.getMessage().contains("'emb.weight'") && e.getMessage().contains("(64, 32)"),
+                    e.getMessage());
         }
     }
 }

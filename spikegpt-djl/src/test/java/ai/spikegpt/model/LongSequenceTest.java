@@ -41,21 +41,25 @@ class LongSequenceTest {
             block.initialize(manager, DataType.FLOAT32, shape);
             ParameterStore ps = new ParameterStore(manager, false);
             // a residual stream like the binary embedding's: 0/1 values
-            NDArray x = manager.randomUniform(0f, 1f, shape).gt(0.5f).toType(DataType.FLOAT32, false);
+            NDArray x =
+                    manager.randomUniform(0f, 1f, shape).gt(0.5f).toType(DataType.FLOAT32, false);
             long start = System.nanoTime();
             NDArray out;
             float[] rate = new float[1];
             try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                ActivationRecorder spikes = (layer, name, value) -> {
-                    if (name.startsWith("spk")) {
-                        rate[0] += value.mean().getFloat() / 2;
-                    }
-                };
+                ActivationRecorder spikes =
+                        (layer, name, value) -> {
+                            if (name.startsWith("spk")) {
+                                rate[0] += value.mean().getFloat() / 2;
+                            }
+                        };
                 out = block.forward(ps, x, null, true, spikes).x();
                 gc.backward(out.mul(out).sum());
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info("block forward+backward at B=2, T=1024, C=256: {} s", String.format("%.2f", seconds));
+            LOG.info(
+                    "block forward+backward at B=2, T=1024, C=256: {} s",
+                    String.format("%.2f", seconds));
             assertEquals(shape, out.getShape());
             int nonZero = 0;
             for (Parameter p : block.getParameters().values()) {

@@ -14,9 +14,9 @@ import ai.spikegpt.training.LanguageModelLoss;
 import org.junit.jupiter.api.Test;
 
 /**
- * Repeated forward (and backward) passes whose data live in a per-call manager leave nothing
- * behind in the model's manager: DJL attaches results to the first operand's manager, so a result
- * derived from parameters alone would otherwise accumulate there on every call.
+ * Repeated forward (and backward) passes whose data live in a per-call manager leave nothing behind
+ * in the model's manager: DJL attaches results to the first operand's manager, so a result derived
+ * from parameters alone would otherwise accumulate there on every call.
  */
 class NativeMemoryTest {
 
@@ -52,12 +52,15 @@ class NativeMemoryTest {
                     classifier.classify(ps, tokens, call.ones(new Shape(2, 6)), false);
                     try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
                         NDArray logits = model.forward(ps, tokens, null, true, null).logits();
-                        gc.backward(new LanguageModelLoss(true).evaluate(new NDList(tokens), new NDList(logits)));
+                        gc.backward(
+                                new LanguageModelLoss(true)
+                                        .evaluate(new NDList(tokens), new NDList(logits)));
                     }
                 }
                 counts[round] = manager.getManagedArrays().size();
             }
-            assertEquals(counts[1], counts[3], "arrays in the model's manager after rounds 2 and 4");
+            assertEquals(
+                    counts[1], counts[3], "arrays in the model's manager after rounds 2 and 4");
         }
     }
 }

@@ -30,9 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The port against the reference implementation's test vectors ({@code ../shared/reference/vectors},
- * tolerances from its README): logits, loss, gradients, one optimiser step, the recurrent form and
- * its state, spike maps, and the classification head.
+ * The port against the reference implementation's test vectors ({@code
+ * ../shared/reference/vectors}, tolerances from its README): logits, loss, gradients, one optimiser
+ * step, the recurrent form and its state, spike maps, and the classification head.
  */
 class ReferenceVectorsTest {
 
@@ -62,8 +62,13 @@ class ReferenceVectorsTest {
     void parallelLogitsMatchInBothModes(String name) throws IOException {
         try (Fixture f = new Fixture(name)) {
             float[] expected = f.vectors.floats("logits");
-            assertClose(expected, floats(f.model.forward(f.ps, f.tokens, null, false, null).logits()), 1e-5, "logits");
-            // the training form (surrogate gradients attached, dropout 0 in the vectors) has the same values
+            assertClose(
+                    expected,
+                    floats(f.model.forward(f.ps, f.tokens, null, false, null).logits()),
+                    1e-5,
+                    "logits");
+            // the training form (surrogate gradients attached, dropout 0 in the vectors) has the
+            // same values
             try (GradientCollector gc = f.manager.getEngine().newGradientCollector()) {
                 NDArray logits = f.model.forward(f.ps, f.tokens, null, true, null).logits();
                 assertClose(expected, floats(logits), 1e-5, "training-form logits");
@@ -76,19 +81,32 @@ class ReferenceVectorsTest {
     void spikeMapsAndActivationsMatch(String name) throws IOException {
         try (Fixture f = new Fixture(name)) {
             Map<String, NDArray> recorded = new HashMap<>();
-            f.model.forward(f.ps, f.tokens, null, false, (layer, key, value) -> recorded.put(layer + "." + key, value));
+            f.model.forward(
+                    f.ps,
+                    f.tokens,
+                    null,
+                    false,
+                    (layer, key, value) -> recorded.put(layer + "." + key, value));
             int checkedActs = 0;
             for (int i = 0; i < f.vectors.config.getLayers(); i++) {
                 long[] spk1 = f.vectors.expected.longs("spikes." + i + ".lif1");
                 long[] spk2 = f.vectors.expected.longs("spikes." + i + ".lif2");
-                assertArrayEquals(spk1, toLongs(recorded.get(i + ".spk1")), "spikes." + i + ".lif1");
-                assertArrayEquals(spk2, toLongs(recorded.get(i + ".spk2")), "spikes." + i + ".lif2");
-                String[][] acts = {{"ln1", "ln1"}, {"ln2", "ln2"}, {"att_out", "att"}, {"ffn_out", "ffn"}};
+                assertArrayEquals(
+                        spk1, toLongs(recorded.get(i + ".spk1")), "spikes." + i + ".lif1");
+                assertArrayEquals(
+                        spk2, toLongs(recorded.get(i + ".spk2")), "spikes." + i + ".lif2");
+                String[][] acts = {
+                    {"ln1", "ln1"}, {"ln2", "ln2"}, {"att_out", "att"}, {"ffn_out", "ffn"}
+                };
                 for (String[] a : acts) {
                     String key = "act." + i + "." + a[0];
                     if (f.vectors.has(key)) {
                         float[] exp = f.vectors.floats(key);
-                        assertClose(exp, floats(recorded.get(i + "." + a[1])), 1e-5 + 1e-4 * maxAbs(exp), key);
+                        assertClose(
+                                exp,
+                                floats(recorded.get(i + "." + a[1])),
+                                1e-5 + 1e-4 * maxAbs(exp),
+                                key);
                         checkedActs++;
                     }
                 }
@@ -152,7 +170,9 @@ class ReferenceVectorsTest {
             try (GradientCollector gc = f.manager.getEngine().newGradientCollector();
                     SegmentedBackward tape = SegmentedBackward.record()) {
                 NDArray logits = f.model.forward(f.ps, f.tokens, null, true, null).logits();
-                NDArray loss = new LanguageModelLoss(true).evaluate(new NDList(f.targets), new NDList(logits));
+                NDArray loss =
+                        new LanguageModelLoss(true)
+                                .evaluate(new NDList(f.targets), new NDList(logits));
                 for (int i = 0; i < 3; i++) {
                     System.gc();
                 }
@@ -180,7 +200,9 @@ class ReferenceVectorsTest {
                 compared++;
             }
         }
-        assertTrue(compared >= ("tiny".equals(name) ? params.size() : 8), "compared " + compared + " gradients");
+        assertTrue(
+                compared >= ("tiny".equals(name) ? params.size() : 8),
+                "compared " + compared + " gradients");
         return grads;
     }
 
@@ -214,18 +236,32 @@ class ReferenceVectorsTest {
                 int at = i;
                 assertTrue(
                         Math.abs(expected[i] - actual[i]) <= tol,
-                        () -> "rnn_state_final[" + at + "] (field " + field + "): expected " + expected[at] + " got "
-                                + actual[at]);
+                        () ->
+                                "rnn_state_final["
+                                        + at
+                                        + "] (field "
+                                        + field
+                                        + "): expected "
+                                        + expected[at]
+                                        + " got "
+                                        + actual[at]);
             }
 
             // prefill in parallel, then continue recurrently: same logits
             long half = steps / 2;
             SpikeGptModel.Output prefill =
-                    f.model.forward(f.ps, f.tokens.get(new NDIndex(":, :{}", half)), null, false, null);
+                    f.model.forward(
+                            f.ps, f.tokens.get(new NDIndex(":, :{}", half)), null, false, null);
             SpikeGptModel.Output rest =
-                    f.model.forward(f.ps, f.tokens.get(new NDIndex(":, {}:", half)), prefill.state(), false, null);
+                    f.model.forward(
+                            f.ps,
+                            f.tokens.get(new NDIndex(":, {}:", half)),
+                            prefill.state(),
+                            false,
+                            null);
             NDArray joined = prefill.logits().concat(rest.logits(), 1);
-            assertClose(floats(parallel), floats(joined), 1e-5, "prefill + continuation vs parallel");
+            assertClose(
+                    floats(parallel), floats(joined), 1e-5, "prefill + continuation vs parallel");
         }
     }
 
@@ -234,7 +270,8 @@ class ReferenceVectorsTest {
         // the original model_run.py skips the embedding Heaviside (vocab != 77); rescale_every = 6
         // is its RWKV_RESCALE_LAYER (no effect at 2 layers)
         ReferenceVectors v = ReferenceVectors.load("tiny");
-        SpikeGptConfig quirks = v.config.toBuilder().optBinaryEmbedding(false).optRescaleEvery(6).build();
+        SpikeGptConfig quirks =
+                v.config.toBuilder().optBinaryEmbedding(false).optRescaleEvery(6).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             SpikeGptModel model = ModelIO.loadLanguageModel(v.weightsFile(), quirks, manager);
             ParameterStore ps = new ParameterStore(manager, false);
@@ -242,11 +279,21 @@ class ReferenceVectorsTest {
             SpikeGptState state = SpikeGptState.zeros(manager, quirks, 2);
             NDList steps = new NDList();
             for (long t = 0; t < tokens.getShape().get(1); t++) {
-                SpikeGptModel.Output out = model.forward(ps, tokens.get(new NDIndex(":, {}:{}", t, t + 1)), state, false, null);
+                SpikeGptModel.Output out =
+                        model.forward(
+                                ps,
+                                tokens.get(new NDIndex(":, {}:{}", t, t + 1)),
+                                state,
+                                false,
+                                null);
                 steps.add(out.logits());
                 state = out.state();
             }
-            assertClose(v.floats("rnn_logits_modelrun"), floats(NDArrays.concat(steps, 1)), 1e-5, "rnn_logits_modelrun");
+            assertClose(
+                    v.floats("rnn_logits_modelrun"),
+                    floats(NDArrays.concat(steps, 1)),
+                    1e-5,
+                    "rnn_logits_modelrun");
         }
     }
 
@@ -259,8 +306,16 @@ class ReferenceVectorsTest {
             ParameterStore ps = new ParameterStore(manager, false);
             NDArray tokens = v.array(manager, "nlu_tokens");
             NDArray mask = v.array(manager, "nlu_mask");
-            assertClose(v.floats("nlu_pooled"), floats(classifier.pooled(ps, tokens, mask, false, null)), 1e-5, "nlu_pooled");
-            assertClose(v.floats("nlu_logits"), floats(classifier.classify(ps, tokens, mask, false)), 1e-5, "nlu_logits");
+            assertClose(
+                    v.floats("nlu_pooled"),
+                    floats(classifier.pooled(ps, tokens, mask, false, null)),
+                    1e-5,
+                    "nlu_pooled");
+            assertClose(
+                    v.floats("nlu_logits"),
+                    floats(classifier.classify(ps, tokens, mask, false)),
+                    1e-5,
+                    "nlu_logits");
         }
     }
 

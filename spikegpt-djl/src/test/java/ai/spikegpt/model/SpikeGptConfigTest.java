@@ -52,34 +52,57 @@ class SpikeGptConfigTest {
 
     @Test
     void textNormalizationIsPartOfTheModel() {
-        SpikeGptConfig c = SpikeGptConfig.fromJson(
-                "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"text_normalization\": \"PTB-lowercase\"}");
-        assertEquals(ai.spikegpt.tokenizer.TextNormalization.PTB_LOWERCASE, c.getTextNormalization());
+        SpikeGptConfig c =
+                SpikeGptConfig.fromJson(
+                        "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"text_normalization\": \"PTB-lowercase\"}");
+        assertEquals(
+                ai.spikegpt.tokenizer.TextNormalization.PTB_LOWERCASE, c.getTextNormalization());
         assertTrue(c.toJson().contains("\"text_normalization\": \"ptb_lowercase\""), c.toJson());
-        SpikeGptConfig plain = c.toBuilder().optTextNormalization(ai.spikegpt.tokenizer.TextNormalization.NONE).build();
+        SpikeGptConfig plain =
+                c.toBuilder()
+                        .optTextNormalization(ai.spikegpt.tokenizer.TextNormalization.NONE)
+                        .build();
         assertEquals(ai.spikegpt.tokenizer.TextNormalization.NONE, plain.getTextNormalization());
-        assertTrue(!plain.toJson().contains("text_normalization"), "none is the default and not written");
-        assertMessage("text_normalization", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"text_normalization\": \"nfkc\"}");
+        assertTrue(
+                !plain.toJson().contains("text_normalization"),
+                "none is the default and not written");
+        assertMessage(
+                "text_normalization",
+                "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"text_normalization\": \"nfkc\"}");
     }
 
     @Test
     void rejectsBadInputWithHelpfulMessages() {
-        assertMessage("did you mean 'n_embd'", "{\"vocab_size\": 4, \"n_embed\": 8, \"n_layer\": 1}");
+        assertMessage(
+                "did you mean 'n_embd'", "{\"vocab_size\": 4, \"n_embed\": 8, \"n_layer\": 1}");
         assertMessage("misses the required key 'n_layer'", "{\"vocab_size\": 4, \"n_embd\": 8}");
-        assertMessage("tau = 0.5", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"tau\": 0.5}");
-        assertMessage("dropout = 1.0", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"dropout\": 1.0}");
+        assertMessage(
+                "tau = 0.5", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"tau\": 0.5}");
+        assertMessage(
+                "dropout = 1.0",
+                "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"dropout\": 1.0}");
         assertMessage("n_layer = 0", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 0}");
-        assertMessage("unknown surrogate 'tanh'", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"surrogate\": \"tanh\"}");
-        assertMessage("exactly n_classes = 3", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"n_classes\": 3, \"labels\": [\"a\", \"b\"]}");
+        assertMessage(
+                "unknown surrogate 'tanh'",
+                "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"surrogate\": \"tanh\"}");
+        assertMessage(
+                "exactly n_classes = 3",
+                "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"n_classes\": 3, \"labels\": [\"a\", \"b\"]}");
         assertMessage("not valid JSON", "{\"vocab_size\": 4,");
         assertMessage("wrong type", "{\"vocab_size\": \"many\", \"n_embd\": 8, \"n_layer\": 1}");
-        assertMessage("init.scheme", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"init\": {\"scheme\": \"xavier\"}}");
-        assertMessage("v_reset", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"v_reset\": 1.5}");
+        assertMessage(
+                "init.scheme",
+                "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"init\": {\"scheme\": \"xavier\"}}");
+        assertMessage(
+                "v_reset", "{\"vocab_size\": 4, \"n_embd\": 8, \"n_layer\": 1, \"v_reset\": 1.5}");
     }
 
     private static void assertMessage(String expected, String json) {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> SpikeGptConfig.fromJson(json), json);
-        assertTrue(e.getMessage().contains(expected), "'" + e.getMessage() + "' should mention '" + expected + "'");
+                assertThrows(
+                        IllegalArgumentException.class, () -> SpikeGptConfig.fromJson(json), json);
+        assertTrue(
+                e.getMessage().contains(expected),
+                "'" + e.getMessage() + "' should mention '" + expected + "'");
     }
 }

@@ -4,8 +4,8 @@ import static ai.spikegpt.TestSupport.assertClose;
 import static ai.spikegpt.TestSupport.floats;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Model;
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -45,7 +45,8 @@ class VariantsTest {
 
     @ParameterizedTest
     @EnumSource(Variant.class)
-    void trainsRunsRecurrentlyAndRoundTrips(Variant variant) throws IOException, MalformedModelException {
+    void trainsRunsRecurrentlyAndRoundTrips(Variant variant)
+            throws IOException, MalformedModelException {
         SpikeGptConfig config = config(variant);
         Engine.getInstance().setRandomSeed(11);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -57,8 +58,12 @@ class VariantsTest {
             // training: finite gradients that reach every parameter
             try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
                 NDArray logits = model.forward(ps, tokens, null, true, null).logits();
-                NDArray targets = tokens.get(new NDIndex(":, 1:")).concat(tokens.get(new NDIndex(":, :1")), 1);
-                gc.backward(new LanguageModelLoss(true).evaluate(new NDList(targets), new NDList(logits)));
+                NDArray targets =
+                        tokens.get(new NDIndex(":, 1:"))
+                                .concat(tokens.get(new NDIndex(":, :1")), 1);
+                gc.backward(
+                        new LanguageModelLoss(true)
+                                .evaluate(new NDList(targets), new NDList(logits)));
             }
             for (Map.Entry<String, Parameter> p : model.namedParameters().entrySet()) {
                 float[] g = floats(p.getValue().getArray().getGradient());
@@ -75,17 +80,31 @@ class VariantsTest {
             SpikeGptState state = SpikeGptState.zeros(manager, config, 2);
             NDList steps = new NDList();
             for (int t = 0; t < 24; t++) {
-                SpikeGptModel.Output out = model.forward(ps, tokens.get(new NDIndex(":, {}:{}", t, t + 1)), state, false, null);
+                SpikeGptModel.Output out =
+                        model.forward(
+                                ps,
+                                tokens.get(new NDIndex(":, {}:{}", t, t + 1)),
+                                state,
+                                false,
+                                null);
                 steps.add(out.logits());
                 state = out.state();
             }
-            assertClose(floats(parallel), floats(NDArrays.concat(steps, 1)), 1e-5, variant + " recurrent vs parallel");
+            assertClose(
+                    floats(parallel),
+                    floats(NDArrays.concat(steps, 1)),
+                    1e-5,
+                    variant + " recurrent vs parallel");
 
             // safetensors with original names, and DJL's own Model.save/load
             Path file = dir.resolve(variant + ".safetensors");
             ModelIO.save(model.namedParameters(), config, file, DataType.FLOAT32, null);
             SpikeGptModel loaded = ModelIO.loadLanguageModel(file, null, manager);
-            assertClose(floats(parallel), floats(loaded.forward(ps, tokens, null, false, null).logits()), 0, "safetensors");
+            assertClose(
+                    floats(parallel),
+                    floats(loaded.forward(ps, tokens, null, false, null).logits()),
+                    0,
+                    "safetensors");
 
             try (Model djl = Model.newInstance("spikegpt")) {
                 djl.setBlock(model);

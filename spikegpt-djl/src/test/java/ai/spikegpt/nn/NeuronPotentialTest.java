@@ -30,30 +30,49 @@ class NeuronPotentialTest {
     @Test
     void lifChargesLeaksAndResetsByHand() {
         LifNeuron lif = LifNeuron.builder().build(); // tau 2, threshold 1, hard reset to 0
-        // h = v + (x - v)/2:  0.75 | 0.75 + (0.2 - 0.75)/2 = 0.475 | 0.475 + (2.4 - 0.475)/2 = 1.4375 fire, v = 0 | 1.5 fire
+        // h = v + (x - v)/2:  0.75 | 0.75 + (0.2 - 0.75)/2 = 0.475 | 0.475 + (2.4 - 0.475)/2 =
+        // 1.4375 fire, v = 0 | 1.5 fire
         float[] h = lif.potential(new float[] {1.5f, 0.2f, 2.4f, 3.0f}, 1, 4, 1, null);
         assertArrayEquals(new float[] {0.75f, 0.475f, 1.4375f, 1.5f}, h, 1e-6f);
         // two neurons, a carried-in membrane: 0.5 + (1 - 0.5)/2 = 0.75;  -0.2 + (0 + 0.2)/2 = -0.1
-        assertArrayEquals(new float[] {0.75f, -0.1f}, lif.potential(new float[] {1f, 0f}, 1, 1, 2, new float[] {0.5f, -0.2f}),
+        assertArrayEquals(
+                new float[] {0.75f, -0.1f},
+                lif.potential(new float[] {1f, 0f}, 1, 1, 2, new float[] {0.5f, -0.2f}),
                 1e-7f);
         // soft reset keeps the excess: 1.5 fires, v = 0.5; then 0.5 + (0 - 0.5)/2 = 0.25
         LifNeuron soft = LifNeuron.builder().optResetMode(ResetMode.SOFT).build();
-        assertArrayEquals(new float[] {1.5f, 0.25f}, soft.potential(new float[] {3f, 0f}, 1, 2, 1, null), 1e-7f);
+        assertArrayEquals(
+                new float[] {1.5f, 0.25f},
+                soft.potential(new float[] {3f, 0f}, 1, 2, 1, null),
+                1e-7f);
         assertEquals(1f, lif.thresholdValue());
-        assertThrows(IllegalArgumentException.class, () -> lif.potential(new float[3], 1, 2, 2, null));
+        assertThrows(
+                IllegalArgumentException.class, () -> lif.potential(new float[3], 1, 2, 2, null));
         // a memoryless neuron's potential is its input
         HeavisideNeuron heaviside = new HeavisideNeuron(new ArcTanSurrogate(2f), 0.5f, false);
-        assertArrayEquals(new float[] {0.3f, 0.7f}, heaviside.potential(new float[] {0.3f, 0.7f}, 1, 2, 1, null));
+        assertArrayEquals(
+                new float[] {0.3f, 0.7f},
+                heaviside.potential(new float[] {0.3f, 0.7f}, 1, 2, 1, null));
         assertEquals(0.5f, heaviside.thresholdValue());
     }
 
     @Test
     void lifPotentialCrossesTheThresholdExactlyWhereSpikeFires() {
-        List<LifNeuron> modes = List.of(
-                LifNeuron.builder().build(),
-                LifNeuron.builder().optResetMode(ResetMode.SOFT).optTau(3f).optThreshold(0.7f).build(),
-                LifNeuron.builder().optLearnableTau(true).optTau(2.5f).optLearnableThreshold(true).optThreshold(0.8f)
-                        .optResetPotential(-0.3f).build());
+        List<LifNeuron> modes =
+                List.of(
+                        LifNeuron.builder().build(),
+                        LifNeuron.builder()
+                                .optResetMode(ResetMode.SOFT)
+                                .optTau(3f)
+                                .optThreshold(0.7f)
+                                .build(),
+                        LifNeuron.builder()
+                                .optLearnableTau(true)
+                                .optTau(2.5f)
+                                .optLearnableThreshold(true)
+                                .optThreshold(0.8f)
+                                .optResetPotential(-0.3f)
+                                .build());
         Random random = new Random(7);
         int batch = 3;
         int steps = 50;
@@ -71,12 +90,18 @@ class NeuronPotentialTest {
                 lif.initialize(manager, DataType.FLOAT32, new Shape(batch, steps, width));
                 ParameterStore ps = new ParameterStore(manager, false);
                 NDArray in = manager.create(x, new Shape(batch, steps, width));
-                float[] spikes = lif.spike(ps, in, manager.create(v0, new Shape(batch, width)), false).get(0).toFloatArray();
+                float[] spikes =
+                        lif.spike(ps, in, manager.create(v0, new Shape(batch, width)), false)
+                                .get(0)
+                                .toFloatArray();
                 float[] h = lif.potential(x, batch, steps, width, v0);
                 float theta = lif.thresholdValue();
                 int fired = 0;
                 for (int i = 0; i < h.length; i++) {
-                    assertEquals(spikes[i] == 1f, h[i] >= theta, "mode " + lif.getResetMode() + " at " + i);
+                    assertEquals(
+                            spikes[i] == 1f,
+                            h[i] >= theta,
+                            "mode " + lif.getResetMode() + " at " + i);
                     fired += (int) spikes[i];
                 }
                 assertTrue(fired > 100 && fired < h.length - 100, "both outcomes occur: " + fired);
@@ -107,7 +132,8 @@ class NeuronPotentialTest {
                     float[] h = neuron.potential(v.floats(current), batch, steps, width, null);
                     long[] map = v.expected.longs("spikes." + i + "." + pairs[k][1]);
                     for (int j = 0; j < h.length; j++) {
-                        assertEquals(map[j] == 1, h[j] >= neuron.thresholdValue(), current + " at " + j);
+                        assertEquals(
+                                map[j] == 1, h[j] >= neuron.thresholdValue(), current + " at " + j);
                     }
                     compared++;
                 }

@@ -43,7 +43,8 @@ class OperatorVectorsTest {
     @ParameterizedTest(name = "segmented backward: {0}")
     @ValueSource(booleans = {false, true})
     void lifMatchesLiteralBpttInEveryMode(boolean segmented) {
-        JsonArray cases = JsonParser.parseString(vectors.metadata().get("lif_cases")).getAsJsonArray();
+        JsonArray cases =
+                JsonParser.parseString(vectors.metadata().get("lif_cases")).getAsJsonArray();
         assertTrue(cases.size() >= 5);
         for (JsonElement element : cases) {
             JsonObject c = element.getAsJsonObject();
@@ -54,9 +55,15 @@ class OperatorVectorsTest {
                         LifNeuron.builder()
                                 .optTau(c.get("tau").getAsFloat())
                                 .optThreshold(c.get("theta").getAsFloat())
-                                .optResetMode("soft".equals(c.get("reset").getAsString()) ? ResetMode.SOFT : ResetMode.HARD)
+                                .optResetMode(
+                                        "soft".equals(c.get("reset").getAsString())
+                                                ? ResetMode.SOFT
+                                                : ResetMode.HARD)
                                 .optDetachReset(c.get("detach").getAsBoolean())
-                                .optSurrogate(Surrogate.of(c.get("kind").getAsString(), c.get("alpha").getAsFloat()))
+                                .optSurrogate(
+                                        Surrogate.of(
+                                                c.get("kind").getAsString(),
+                                                c.get("alpha").getAsFloat()))
                                 .optLearnableTau(c.get("learn_tau").getAsBoolean())
                                 .optLearnableThreshold(c.get("learn_theta").getAsBoolean())
                                 .build();
@@ -73,14 +80,25 @@ class OperatorVectorsTest {
                     backward(gc, tape, spikes.mul(g).sum());
                 }
                 assertArrayEquals(vectors.floats(p + "spikes"), floats(spikes), name + " spikes");
-                assertRelClose(vectors.floats(p + "dx"), floats(x.getGradient()), 1e-4, name + " dx");
+                assertRelClose(
+                        vectors.floats(p + "dx"), floats(x.getGradient()), 1e-4, name + " dx");
                 if (lif.isLearnableTau()) {
-                    NDArray grad = lif.getDirectParameters().get("decay_logit").getArray().getGradient();
-                    assertRelClose(vectors.floats(p + "dtau_w"), floats(grad), 1e-4, name + " d decay_logit");
+                    NDArray grad =
+                            lif.getDirectParameters().get("decay_logit").getArray().getGradient();
+                    assertRelClose(
+                            vectors.floats(p + "dtau_w"),
+                            floats(grad),
+                            1e-4,
+                            name + " d decay_logit");
                 }
                 if (lif.isLearnableThreshold()) {
-                    NDArray grad = lif.getDirectParameters().get("threshold").getArray().getGradient();
-                    assertRelClose(vectors.floats(p + "dtheta"), floats(grad), 1e-4, name + " d threshold");
+                    NDArray grad =
+                            lif.getDirectParameters().get("threshold").getArray().getGradient();
+                    assertRelClose(
+                            vectors.floats(p + "dtheta"),
+                            floats(grad),
+                            1e-4,
+                            name + " d threshold");
                 }
             }
         }
@@ -109,7 +127,11 @@ class OperatorVectorsTest {
             assertRelClose(vectors.floats("wkv.dk"), floats(k.getGradient()), 1e-4, "wkv dk");
             assertRelClose(vectors.floats("wkv.dv"), floats(v.getGradient()), 1e-4, "wkv dv");
             assertRelClose(vectors.floats("wkv.du"), floats(u.getGradient()), 1e-4, "wkv du");
-            assertRelClose(vectors.floats("wkv.d_time_decay"), floats(timeDecay.getGradient()), 1e-4, "wkv d time_decay");
+            assertRelClose(
+                    vectors.floats("wkv.d_time_decay"),
+                    floats(timeDecay.getGradient()),
+                    1e-4,
+                    "wkv d time_decay");
         }
     }
 

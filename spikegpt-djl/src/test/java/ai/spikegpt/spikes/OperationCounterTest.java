@@ -11,9 +11,8 @@ import ai.spikegpt.model.Variant;
 import org.junit.jupiter.api.Test;
 
 /**
- * Operation counts against a hand calculation: C = 4, H = 16, V = 8, one block, one sequence of
- * T = 2 tokens (N = 2 positions, N' = 1 with a previous token), with these spikes fed to the
- * monitor:
+ * Operation counts against a hand calculation: C = 4, H = 16, V = 8, one block, one sequence of T =
+ * 2 tokens (N = 2 positions, N' = 1 with a previous token), with these spikes fed to the monitor:
  *
  * <pre>
  *   embedding e   t0 [1 0 1 0]   t1 [1 1 1 0]      5 bits
@@ -34,7 +33,12 @@ class OperationCounterTest {
 
     private static SpikeStatistics feed(Variant variant) {
         SpikeGptConfig config =
-                SpikeGptConfig.builder().setVocabSize(8).setEmbeddingSize(4).setLayers(1).optVariant(variant).build();
+                SpikeGptConfig.builder()
+                        .setVocabSize(8)
+                        .setEmbeddingSize(4)
+                        .setLayers(1)
+                        .optVariant(variant)
+                        .build();
         SpikeGptModel model = new SpikeGptModel(config);
         SpikeMonitor monitor = SpikeMonitor.builder(model).build();
         try (NDManager m = NDManager.newBaseManager()) {
@@ -56,8 +60,15 @@ class OperationCounterTest {
         return monitor.statistics();
     }
 
-    private static void assertRow(OperationReport r, String group, String name, long annMacs, long annAdds,
-            long macs, long sops, long adds) {
+    private static void assertRow(
+            OperationReport r,
+            String group,
+            String name,
+            long annMacs,
+            long annAdds,
+            long macs,
+            long sops,
+            long adds) {
         OperationCount row = r.row(group, name);
         String what = group + "/" + name;
         assertEquals(annMacs, row.annMacs(), what + " ANN MACs");
@@ -72,7 +83,10 @@ class OperationCounterTest {
         SpikeStatistics s = feed(Variant.SPIKEGPT);
         assertEquals(5.0 / 8, s.firing(NeuronSite.EMBEDDING, -1).rate(), 0.0);
         assertEquals(1.0 / 8, s.firing(NeuronSite.LIF1, 0).rate(), 0.0);
-        assertEquals(3.0 / 4, s.firing(NeuronSite.LIF1, 0).neverFiringFraction(), 0.0); // neurons 0, 2, 3
+        assertEquals(
+                3.0 / 4,
+                s.firing(NeuronSite.LIF1, 0).neverFiringFraction(),
+                0.0); // neurons 0, 2, 3
         assertEquals(3.0 / 8, s.firing(NeuronSite.LIF2, 0).rate(), 0.0);
         assertEquals(1.0 / 4, s.firing(NeuronSite.LIF2, 0).neverFiringFraction(), 0.0); // neuron 2
         assertEquals(5, s.attInput(0).events());
@@ -98,7 +112,10 @@ class OperationCounterTest {
         for (String name : new String[] {"att.key", "att.value", "att.receptance"}) {
             assertRow(r, "0", name, 32, 0, 48, 28, 36);
             assertEquals(7.0 / 8, r.row("0", name).inputDensity(), 0.0);
-            assertEquals(r.row("0", name).annMacs() * r.row("0", name).inputDensity(), r.row("0", name).sops(), 0.0,
+            assertEquals(
+                    r.row("0", name).annMacs() * r.row("0", name).inputDensity(),
+                    r.row("0", name).sops(),
+                    0.0,
                     "SOPs = dense MACs x input density");
         }
         assertRow(r, "0", "att.wkv", 56, 40, 56, 0, 40); // 7C MAC + 5C add per token
@@ -108,7 +125,8 @@ class OperationCounterTest {
         assertRow(r, "0", "lif1", 0, 8, 8, 0, 17);
         assertRow(r, "0", "ln2", 24, 16, 8, 0, 8);
         assertRow(r, "0", "ffn.shift", 16, 8, 0, 0, 0);
-        // ffn.key, O = H = 16: ANN N C H = 128; events 6 + 3 = 9: SOPs 144, MACs 4 x 16 x 3, adds 3 x 16 x 3
+        // ffn.key, O = H = 16: ANN N C H = 128; events 6 + 3 = 9: SOPs 144, MACs 4 x 16 x 3, adds 3
+        // x 16 x 3
         assertRow(r, "0", "ffn.key", 128, 0, 192, 144, 144);
         assertRow(r, "0", "ffn.receptance", 32, 0, 48, 36, 36);
         assertRow(r, "0", "ffn.relu2", 32, 32, 32, 0, 32); // H N squares and comparisons
@@ -116,7 +134,8 @@ class OperationCounterTest {
         assertRow(r, "0", "ffn.gate", 24, 8, 24, 0, 8);
         assertRow(r, "0", "lif2", 0, 8, 8, 0, 19); // 16 + 3 spikes
         assertRow(r, "head", "ln_out", 24, 16, 8, 0, 8);
-        // head, O = V = 8, one slot: ANN N C V = 64; SOPs 8 x 9 = 72, MACs 4 x 8 x 2, adds 3 x 8 x 2
+        // head, O = V = 8, one slot: ANN N C V = 64; SOPs 8 x 9 = 72, MACs 4 x 8 x 2, adds 3 x 8 x
+        // 2
         assertRow(r, "head", "head", 64, 0, 64, 72, 48);
 
         OperationCount all = r.total();
@@ -126,10 +145,12 @@ class OperationCounterTest {
         assertEquals(336, all.sops());
         assertEquals(500, all.adds());
         assertEquals(160, all.denseMacs()); // att.output + ffn.value
-        // energy, pJ: ANN 4.6 x 752 + 0.9 x 184 = 3624.8; spiking 4.6 x 808 + 0.9 x (336 + 500) = 4469.2
+        // energy, pJ: ANN 4.6 x 752 + 0.9 x 184 = 3624.8; spiking 4.6 x 808 + 0.9 x (336 + 500) =
+        // 4469.2
         assertEquals(3624.8, r.annEnergyPj(), 1e-9);
         assertEquals(4469.2, r.energyPj(), 1e-9);
-        assertEquals(3624.8 / 4469.2, r.energyRatio(), 1e-12); // < 1: at C = 4 the corrections dominate
+        assertEquals(
+                3624.8 / 4469.2, r.energyRatio(), 1e-12); // < 1: at C = 4 the corrections dominate
         // linear layers only: ANN 4.6 x 480; spiking 4.6 x 160 + 0.9 x 336
         assertEquals(4.6 * 480 / (4.6 * 160 + 0.9 * 336), r.synapticEnergyRatio(), 1e-12);
         assertEquals(480.0 / (160 + 336), r.synapticOpRatio(), 1e-12);
@@ -139,8 +160,13 @@ class OperationCounterTest {
 
     @Test
     void spikeGptBCountsItsHiddenSpikesAndRwkvIsItsOwnAnn() {
-        SpikeGptConfig b = SpikeGptConfig.builder().setVocabSize(8).setEmbeddingSize(4).setLayers(1)
-                .optVariant(Variant.SPIKEGPT_B).build();
+        SpikeGptConfig b =
+                SpikeGptConfig.builder()
+                        .setVocabSize(8)
+                        .setEmbeddingSize(4)
+                        .setLayers(1)
+                        .optVariant(Variant.SPIKEGPT_B)
+                        .build();
         SpikeMonitor monitor = SpikeMonitor.builder(new SpikeGptModel(b)).build();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray zero4 = m.zeros(new Shape(1, 2, 4));

@@ -21,9 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The monitor against the reference vectors' exact spike maps ({@code spikes.{i}.lif1/.lif2}): rates,
- * never-firing neurons and the event streams are equal, as integer counts, to those computed here
- * from the maps and the weights; the monitor changes no logit; it accumulates, resets and detaches.
+ * The monitor against the reference vectors' exact spike maps ({@code spikes.{i}.lif1/.lif2}):
+ * rates, never-firing neurons and the event streams are equal, as integer counts, to those computed
+ * here from the maps and the weights; the monitor changes no logit; it accumulates, resets and
+ * detaches.
  */
 class SpikeMonitorTest {
 
@@ -78,7 +79,8 @@ class SpikeMonitorTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny", "small"})
     void ratesEqualTheReferenceSpikeMapsExactly(String name) throws IOException {
-        try (Fixture f = new Fixture(name); SpikeMonitor monitor = SpikeMonitor.attach(f.model)) {
+        try (Fixture f = new Fixture(name);
+                SpikeMonitor monitor = SpikeMonitor.attach(f.model)) {
             f.logits();
             SpikeStatistics stats = monitor.statistics();
             assertEquals((long) f.batch * f.steps, stats.positions());
@@ -89,7 +91,11 @@ class SpikeMonitorTest {
                     long[] map = f.spikes(i, site.label());
                     FiringStats got = stats.firing(site, i);
                     assertSpikesMatch(map, f.width, got);
-                    assertEquals(got.rate(), stats.rates().get(site.key(i)), 0.0, site.key(i) + " in rates()");
+                    assertEquals(
+                            got.rate(),
+                            stats.rates().get(site.key(i)),
+                            0.0,
+                            site.key(i) + " in rates()");
                     checked++;
                 }
             }
@@ -101,7 +107,9 @@ class SpikeMonitorTest {
         }
     }
 
-    /** Count, rate and never-firing fraction of a site equal those of a 0/1 map [positions, width]. */
+    /**
+     * Count, rate and never-firing fraction of a site equal those of a 0/1 map [positions, width].
+     */
     private static void assertSpikesMatch(long[] map, int width, FiringStats got) {
         long ones = 0;
         long[] perNeuron = new long[width];
@@ -118,20 +126,26 @@ class SpikeMonitorTest {
         assertEquals(map.length / width, got.positions(), what + " positions");
         assertArrayEquals(perNeuron, got.spikesPerNeuron(), what + " spikes per neuron");
         assertEquals((double) ones / map.length, got.rate(), 0.0, what + " rate (exact)");
-        assertEquals(silent / (double) width, got.neverFiringFraction(), 0.0, what + " never-firing fraction");
+        assertEquals(
+                silent / (double) width,
+                got.neverFiringFraction(),
+                0.0,
+                what + " never-firing fraction");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"tiny", "small"})
     void streamEventsAreTheEmbeddingBitsPlusEarlierSpikes(String name) throws IOException {
-        try (Fixture f = new Fixture(name); SpikeMonitor monitor = SpikeMonitor.attach(f.model)) {
+        try (Fixture f = new Fixture(name);
+                SpikeMonitor monitor = SpikeMonitor.attach(f.model)) {
             f.logits();
             SpikeStatistics stats = monitor.statistics();
             long[] stream = f.embeddingBits(); // event counts per (b, t, c)
             for (int i = 0; i <= f.layers; i++) {
-                StreamStats[] sites = i < f.layers
-                        ? new StreamStats[] {stats.attInput(i), stats.ffnInput(i)}
-                        : new StreamStats[] {stats.headInput()};
+                StreamStats[] sites =
+                        i < f.layers
+                                ? new StreamStats[] {stats.attInput(i), stats.ffnInput(i)}
+                                : new StreamStats[] {stats.headInput()};
                 for (int k = 0; k < sites.length; k++) {
                     assertStream(stream, f.batch, f.steps, f.width, sites[k]);
                     if (i < f.layers) {
@@ -145,7 +159,8 @@ class SpikeMonitorTest {
         }
     }
 
-    private static void assertStream(long[] stream, int batch, int steps, int width, StreamStats got) {
+    private static void assertStream(
+            long[] stream, int batch, int steps, int width, StreamStats got) {
         long events = 0;
         long previous = 0;
         long active = 0;
@@ -166,8 +181,15 @@ class SpikeMonitorTest {
         assertEquals(events, got.events(), got.name() + " events");
         assertEquals(previous, got.previousEvents(), got.name() + " previous-token events");
         assertEquals((long) batch * steps, got.positions(), got.name() + " positions");
-        assertEquals((long) batch * (steps - 1), got.previousPositions(), got.name() + " previous positions");
-        assertEquals(active / ((double) batch * steps * width), got.activeFraction(), 0.0, got.name() + " active");
+        assertEquals(
+                (long) batch * (steps - 1),
+                got.previousPositions(),
+                got.name() + " previous positions");
+        assertEquals(
+                active / ((double) batch * steps * width),
+                got.activeFraction(),
+                0.0,
+                got.name() + " active");
     }
 
     @ParameterizedTest
@@ -175,7 +197,8 @@ class SpikeMonitorTest {
     void theMonitorChangesNoLogit(String name) throws IOException {
         try (Fixture f = new Fixture(name)) {
             float[] without = f.logits();
-            SpikeMonitor monitor = SpikeMonitor.builder(f.model).optTraceLayers(0, f.layers - 1).build().attach();
+            SpikeMonitor monitor =
+                    SpikeMonitor.builder(f.model).optTraceLayers(0, f.layers - 1).build().attach();
             float[] with = f.logits();
             monitor.detach();
             float[] after = f.logits();
@@ -217,7 +240,8 @@ class SpikeMonitorTest {
     @ValueSource(strings = {"tiny"})
     void tracesHoldTheFirstSequenceAndReproduceItsSpikes(String name) throws IOException {
         try (Fixture f = new Fixture(name)) {
-            SpikeMonitor monitor = SpikeMonitor.builder(f.model).optTraceLayers(1).optMaxTraceTokens(10).build();
+            SpikeMonitor monitor =
+                    SpikeMonitor.builder(f.model).optTraceLayers(1).optMaxTraceTokens(10).build();
             f.model.forward(f.ps, f.tokens, null, false, monitor); // as an explicit recorder
             f.model.forward(f.ps, f.tokens, null, false, monitor);
             SpikeTraces traces = monitor.traces();
@@ -230,11 +254,13 @@ class SpikeMonitorTest {
                 float threshold = traces.threshold(1, site);
                 for (int i = 0; i < 10 * f.width; i++) { // batch row 0 is first in the map
                     assertEquals(map[i], (long) spikes[i], site + " trace at " + i);
-                    assertEquals(map[i] == 1, h[i] >= threshold, site + " recomputed membrane at " + i);
+                    assertEquals(
+                            map[i] == 1, h[i] >= threshold, site + " recomputed membrane at " + i);
                 }
             }
             assertThrows(IllegalArgumentException.class, () -> traces.spikes(0, NeuronSite.LIF1));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> SpikeMonitor.builder(f.model).optTraceLayers(f.layers).build());
         }
     }
@@ -246,7 +272,11 @@ class SpikeMonitorTest {
             SpikeMonitor parallel = SpikeMonitor.builder(f.model).build();
             f.model.forward(f.ps, f.tokens, null, false, parallel);
             SpikeMonitor recurrent =
-                    SpikeMonitor.builder(f.model).optStatefulForwards(true).optTraceLayers(0).optMaxTraceTokens(5).build();
+                    SpikeMonitor.builder(f.model)
+                            .optStatefulForwards(true)
+                            .optTraceLayers(0)
+                            .optMaxTraceTokens(5)
+                            .build();
             SpikeGptState state = SpikeGptState.zeros(f.manager, f.vectors.config, f.batch);
             for (int t = 0; t < f.steps; t++) {
                 NDArray step = f.tokens.get(new NDIndex(":, {}:{}", t, t + 1));
@@ -257,11 +287,20 @@ class SpikeMonitorTest {
             assertEquals(a.rates(), b.rates(), "the recurrent form spikes like the parallel one");
             assertEquals(f.steps, b.forwards());
             for (int i = 0; i <= f.layers; i++) {
-                StreamStats[] x = i < f.layers ? new StreamStats[] {a.attInput(i), a.ffnInput(i)} : new StreamStats[] {a.headInput()};
-                StreamStats[] y = i < f.layers ? new StreamStats[] {b.attInput(i), b.ffnInput(i)} : new StreamStats[] {b.headInput()};
+                StreamStats[] x =
+                        i < f.layers
+                                ? new StreamStats[] {a.attInput(i), a.ffnInput(i)}
+                                : new StreamStats[] {a.headInput()};
+                StreamStats[] y =
+                        i < f.layers
+                                ? new StreamStats[] {b.attInput(i), b.ffnInput(i)}
+                                : new StreamStats[] {b.headInput()};
                 for (int k = 0; k < x.length; k++) {
                     assertEquals(x[k].events(), y[k].events(), x[k].name());
-                    assertEquals(x[k].previousEvents(), y[k].previousEvents(), x[k].name() + " previous (carried over)");
+                    assertEquals(
+                            x[k].previousEvents(),
+                            y[k].previousEvents(),
+                            x[k].name() + " previous (carried over)");
                     assertEquals(x[k].previousPositions(), y[k].previousPositions(), x[k].name());
                 }
             }
@@ -278,7 +317,8 @@ class SpikeMonitorTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny"})
     void anAttachedMonitorLeavesNoArraysBehind(String name) throws IOException {
-        try (Fixture f = new Fixture(name); SpikeMonitor monitor = SpikeMonitor.attach(f.model)) {
+        try (Fixture f = new Fixture(name);
+                SpikeMonitor monitor = SpikeMonitor.attach(f.model)) {
             int[] counts = new int[4];
             for (int round = 0; round < 4; round++) {
                 try (NDManager call = f.manager.newSubManager()) {
@@ -288,7 +328,8 @@ class SpikeMonitorTest {
                 }
                 counts[round] = f.manager.getManagedArrays().size();
             }
-            assertEquals(counts[1], counts[3], "arrays in the model's manager after rounds 2 and 4");
+            assertEquals(
+                    counts[1], counts[3], "arrays in the model's manager after rounds 2 and 4");
             assertEquals(4, monitor.statistics().forwards());
         }
     }

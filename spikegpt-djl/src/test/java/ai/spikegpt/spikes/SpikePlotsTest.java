@@ -39,8 +39,14 @@ class SpikePlotsTest {
                     break;
                 }
             }
-            BufferedImage raster = ImageIO.read(RasterPlot.write(traces, RasterPlot.labels(labels), 128,
-                    dir.resolve("raster.png")).toFile());
+            BufferedImage raster =
+                    ImageIO.read(
+                            RasterPlot.write(
+                                            traces,
+                                            RasterPlot.labels(labels),
+                                            128,
+                                            dir.resolve("raster.png"))
+                                    .toFile());
             assertEquals(1400, raster.getWidth());
             assertTrue(raster.getHeight() >= 4 * 260, "four panels: 2 blocks x (lif1, lif2)");
 
@@ -53,21 +59,43 @@ class SpikePlotsTest {
             }
             long best = java.util.Arrays.stream(fired).max().orElse(0);
             assertEquals(best, fired[neurons[0]], "the most active neuron comes first");
-            assertTrue(fired[neurons[0]] >= fired[neurons[1]] && fired[neurons[1]] >= fired[neurons[2]]);
-            BufferedImage membrane = ImageIO.read(MembranePlot.write(traces, 1, NeuronSite.LIF2, neurons, labels,
-                    dir.resolve("membrane.png")).toFile());
+            assertTrue(
+                    fired[neurons[0]] >= fired[neurons[1]]
+                            && fired[neurons[1]] >= fired[neurons[2]]);
+            BufferedImage membrane =
+                    ImageIO.read(
+                            MembranePlot.write(
+                                            traces,
+                                            1,
+                                            NeuronSite.LIF2,
+                                            neurons,
+                                            labels,
+                                            dir.resolve("membrane.png"))
+                                    .toFile());
             assertEquals(3 * 300, membrane.getHeight(), "one panel per neuron");
 
-            BufferedImage rates = ImageIO.read(FiringRatePlot.write(monitor.statistics(), dir.resolve("rates.png")).toFile());
+            BufferedImage rates =
+                    ImageIO.read(
+                            FiringRatePlot.write(monitor.statistics(), dir.resolve("rates.png"))
+                                    .toFile());
             assertTrue(rates.getWidth() >= 800 && rates.getHeight() == 560);
-            assertThrows(IllegalArgumentException.class,
-                    () -> MembranePlot.write(traces, 1, NeuronSite.LIF2, new int[] {99}, null, dir.resolve("x.png")));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () ->
+                            MembranePlot.write(
+                                    traces,
+                                    1,
+                                    NeuronSite.LIF2,
+                                    new int[] {99},
+                                    null,
+                                    dir.resolve("x.png")));
         }
     }
 
     @Test
     void tokensAreMadeVisible() {
-        assertEquals(List.of("\u2423a", "\u21B5", "\u2205", "abcdefghijk\u2026"),
+        assertEquals(
+                List.of("\u2423a", "\u21B5", "\u2205", "abcdefghijk\u2026"),
                 RasterPlot.labels(List.of(" a", "\n", "", "abcdefghijklmnop")));
         assertArrayEquals(new Object[] {"\\x01"}, RasterPlot.labels(List.of("\u0001")).toArray());
     }

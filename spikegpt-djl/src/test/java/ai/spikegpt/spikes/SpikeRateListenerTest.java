@@ -56,13 +56,17 @@ class SpikeRateListenerTest {
                             .addTrainingListeners(listener);
             List<NDArray> batches;
             try (Trainer trainer = model.newTrainer(tc)) {
-                assertTrue(block.getActivationRecorder() instanceof SpikeMonitor, "attached when training begins");
+                assertTrue(
+                        block.getActivationRecorder() instanceof SpikeMonitor,
+                        "attached when training begins");
                 trainer.initialize(new Shape(2, 12));
                 NDManager manager = trainer.getManager();
-                batches = List.of(
-                        manager.randomInteger(0, 20, new Shape(2, 13), DataType.INT64),
-                        manager.randomInteger(0, 20, new Shape(2, 13), DataType.INT64));
-                // what the two training-mode forward passes will spike, counted by a separate monitor
+                batches =
+                        List.of(
+                                manager.randomInteger(0, 20, new Shape(2, 13), DataType.INT64),
+                                manager.randomInteger(0, 20, new Shape(2, 13), DataType.INT64));
+                // what the two training-mode forward passes will spike, counted by a separate
+                // monitor
                 // that is passed explicitly (it takes precedence over the attached one)
                 SpikeMonitor expected = SpikeMonitor.builder(block).build();
                 ParameterStore ps = new ParameterStore(manager, false);
@@ -73,19 +77,32 @@ class SpikeRateListenerTest {
                 }
                 assertTrue(listener.getLastRates().isEmpty(), "no report before the interval");
                 for (NDArray x : batches) { // no step in between: the parameters stay the same
-                    try (NDManager step = manager.newSubManager()) { // closing a Batch closes its manager
+                    try (NDManager step =
+                            manager.newSubManager()) { // closing a Batch closes its manager
                         NDArray tokens = x.duplicate();
                         tokens.attach(step);
-                        try (Batch b = new Batch(step, new NDList(tokens.get(new NDIndex(":, :-1"))),
-                                new NDList(tokens.get(new NDIndex(":, 1:"))), 1, null, null, 0, 1)) {
+                        try (Batch b =
+                                new Batch(
+                                        step,
+                                        new NDList(tokens.get(new NDIndex(":, :-1"))),
+                                        new NDList(tokens.get(new NDIndex(":, 1:"))),
+                                        1,
+                                        null,
+                                        null,
+                                        0,
+                                        1)) {
                             EasyTrain.trainBatch(trainer, b);
                         }
                     }
                 }
                 Map<String, Double> rates = listener.getLastRates();
                 assertEquals(expected.statistics().rates(), rates);
-                assertEquals(List.of("emb", "0.lif1", "0.lif2", "1.lif1", "1.lif2"), List.copyOf(rates.keySet()));
-                assertTrue(rates.get("0.lif1") > 0 && rates.get("0.lif1") < 1, "neurons fire: " + rates);
+                assertEquals(
+                        List.of("emb", "0.lif1", "0.lif2", "1.lif1", "1.lif2"),
+                        List.copyOf(rates.keySet()));
+                assertTrue(
+                        rates.get("0.lif1") > 0 && rates.get("0.lif1") < 1,
+                        "neurons fire: " + rates);
                 assertEquals(2 * 2 * 12, listener.getLastStatistics().positions());
                 assertThrows(UnsupportedOperationException.class, () -> rates.put("x", 0.0));
                 trainer.step();
@@ -98,10 +115,19 @@ class SpikeRateListenerTest {
     @Test
     void findsTheModelInsideAClassifier() {
         SpikeGptConfig config =
-                SpikeGptConfig.builder().setVocabSize(10).setEmbeddingSize(8).setLayers(1).optClasses(2).build();
-        ai.spikegpt.model.SpikeGptClassifier classifier = new ai.spikegpt.model.SpikeGptClassifier(config);
+                SpikeGptConfig.builder()
+                        .setVocabSize(10)
+                        .setEmbeddingSize(8)
+                        .setLayers(1)
+                        .optClasses(2)
+                        .build();
+        ai.spikegpt.model.SpikeGptClassifier classifier =
+                new ai.spikegpt.model.SpikeGptClassifier(config);
         assertSame(classifier.getModel(), SpikeRateListener.spikeGptModel(classifier));
-        assertThrows(IllegalArgumentException.class,
-                () -> SpikeRateListener.spikeGptModel(ai.djl.nn.core.Linear.builder().setUnits(2).build()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        SpikeRateListener.spikeGptModel(
+                                ai.djl.nn.core.Linear.builder().setUnits(2).build()));
     }
 }

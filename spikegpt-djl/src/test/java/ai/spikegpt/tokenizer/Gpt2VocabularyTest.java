@@ -16,8 +16,9 @@ class Gpt2VocabularyTest {
 
     @TempDir Path dir;
 
-    static final String TEXT = "Mr. Speaker, Mr. Vice President, members of Congress: tonight, the state of our Union "
-            + "is strong!\n\tIt's 2021 — naïve café, 東京 and 🚀 emojis;   spaces and\r\nnewlines.   ";
+    static final String TEXT =
+            "Mr. Speaker, Mr. Vice President, members of Congress: tonight, the state of our Union "
+                    + "is strong!\n\tIt's 2021 — naïve café, 東京 and 🚀 emojis;   spaces and\r\nnewlines.   ";
 
     @Test
     void fullVocabularyEncodesLikeGpt2() throws Exception {
@@ -70,8 +71,13 @@ class Gpt2VocabularyTest {
             try (BpeTokenizer firstRanks = BpeTokenizer.load(first);
                     BpeTokenizer ours = BpeTokenizer.load(fitted)) {
                 int whole = gpt2.encode(words).length;
-                assertEquals(whole, ours.encode(words).length, "the fitted vocabulary encodes its text as GPT-2 does");
-                assertTrue(firstRanks.encode(words).length > whole + 2, "GPT-2's first 1024 tokens split these words");
+                assertEquals(
+                        whole,
+                        ours.encode(words).length,
+                        "the fitted vocabulary encodes its text as GPT-2 does");
+                assertTrue(
+                        firstRanks.encode(words).length > whole + 2,
+                        "GPT-2's first 1024 tokens split these words");
                 assertEquals(1025, ours.vocabSize());
                 assertEquals(1024, ours.endOfText().getAsLong());
                 long[] ids = ours.encode(TEXT);
@@ -81,6 +87,8 @@ class Gpt2VocabularyTest {
                 assertEquals(TEXT, ours.decode(ids), "every byte is still a token");
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> Gpt2Vocabulary.writeFitted(1024, new double[10], fitted));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Gpt2Vocabulary.writeFitted(1024, new double[10], fitted));
     }
 }

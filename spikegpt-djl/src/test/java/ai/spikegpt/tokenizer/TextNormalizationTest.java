@@ -17,11 +17,18 @@ class TextNormalizationTest {
     void writesTypedTextTheWaySstIsWritten() {
         TextNormalization ptb = TextNormalization.PTB_LOWERCASE;
         assertEquals("do n't miss it -lrb- really -rrb- !", ptb.apply("Don't miss it (really)!"));
-        assertEquals("it 's a gorgeous , witty , seductive movie .", ptb.apply("It's a gorgeous, witty, seductive movie."));
-        assertEquals("i ca n't believe mr. smith wo n't return ... sad", ptb.apply("I can't believe Mr. Smith won't return... sad"));
-        assertEquals("the director 's `` vision '' -- such as it is -- fails ; badly .",
+        assertEquals(
+                "it 's a gorgeous , witty , seductive movie .",
+                ptb.apply("It's a gorgeous, witty, seductive movie."));
+        assertEquals(
+                "i ca n't believe mr. smith wo n't return ... sad",
+                ptb.apply("I can't believe Mr. Smith won't return... sad"));
+        assertEquals(
+                "the director 's `` vision '' -- such as it is -- fails ; badly .",
                 ptb.apply("The director’s \"vision\" — such as it is — fails; badly."));
-        assertEquals("we saw it 10,000 times , in 2 , 3 or 4 theatres !?", ptb.apply("We saw it 10,000 times, in 2, 3 or 4 theatres!?"));
+        assertEquals(
+                "we saw it 10,000 times , in 2 , 3 or 4 theatres !?",
+                ptb.apply("We saw it 10,000 times, in 2, 3 or 4 theatres!?"));
         assertEquals("What's up?", TextNormalization.NONE.apply("What's up?"));
     }
 
@@ -29,7 +36,11 @@ class TextNormalizationTest {
     void leavesSstSentencesAsTheyAre() throws Exception {
         List<String> changed = new ArrayList<>();
         int count = 0;
-        for (String name : List.of("sst2/stsa.binary.train", "sst2/stsa.binary.dev", "sst2/stsa.binary.test")) {
+        for (String name :
+                List.of(
+                        "sst2/stsa.binary.train",
+                        "sst2/stsa.binary.dev",
+                        "sst2/stsa.binary.test")) {
             Path file = TestSupport.shared().resolve("data").resolve(name);
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String text = line.substring(line.indexOf(' ') + 1).strip();

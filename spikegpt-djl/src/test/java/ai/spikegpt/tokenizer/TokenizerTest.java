@@ -21,13 +21,17 @@ class TokenizerTest {
         CharTokenizer t = CharTokenizer.fit(corpus);
         assertEquals(corpus.codePoints().distinct().count(), t.vocabSize());
         long[] ids = t.encode(corpus);
-        assertEquals(corpus.codePointCount(0, corpus.length()), ids.length, "one token per character, also beyond the BMP");
+        assertEquals(
+                corpus.codePointCount(0, corpus.length()),
+                ids.length,
+                "one token per character, also beyond the BMP");
         assertEquals(corpus, t.decode(ids));
         t.save(dir);
         TextTokenizer loaded = TextTokenizer.load(dir);
         assertEquals("char", loaded.type());
         assertArrayEquals(ids, loaded.encode(corpus));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.encode("Zebra"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> t.encode("Zebra"));
         assertTrue(e.getMessage().contains("'Z' (U+005A) at position 0"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> t.decode(new long[] {t.vocabSize()}));
     }
@@ -47,7 +51,8 @@ class TokenizerTest {
             StringBuilder sb = new StringBuilder();
             for (long id : t.encode("東京 🚀 café")) {
                 String piece = decoder.add(id);
-                assertTrue(!piece.contains("\uFFFD"), "no replacement character in '" + piece + "'");
+                assertTrue(
+                        !piece.contains("\uFFFD"), "no replacement character in '" + piece + "'");
                 sb.append(piece);
             }
             sb.append(decoder.flush());
@@ -57,7 +62,8 @@ class TokenizerTest {
 
     @Test
     void missingTokenizerIsAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextTokenizer.load(dir));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> TextTokenizer.load(dir));
         assertTrue(e.getMessage().contains("has no tokenizer"), e.getMessage());
     }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run of 2N steps equals N steps, a resume from the checkpoint, and N more steps: weights,
- * optimizer moments, data position, dropout masks and the learning-rate schedule all continue;
- * also from a checkpoint whose write a kill interrupted. A resume may lengthen the run, and refuses
+ * optimizer moments, data position, dropout masks and the learning-rate schedule all continue; also
+ * from a checkpoint whose write a kill interrupted. A resume may lengthen the run, and refuses
  * another seed or a shorter run.
  */
 class ResumeTest {
@@ -33,11 +33,22 @@ class ResumeTest {
 
     @BeforeEach
     void corpus() throws Exception {
-        TextCorpus all = TextCorpus.read(TestSupport.shared().resolve("data/tinyshakespeare/input.txt"), 0.9);
-        text = new TextCorpus(all.train().substring(0, 20_000), all.validation().substring(0, 4_000));
+        TextCorpus all =
+                TextCorpus.read(
+                        TestSupport.shared().resolve("data/tinyshakespeare/input.txt"), 0.9);
+        text =
+                new TextCorpus(
+                        all.train().substring(0, 20_000), all.validation().substring(0, 4_000));
         t = CharTokenizer.fit(text.train() + text.validation());
-        c = SpikeGptConfig.builder().setVocabSize(t.vocabSize()).setEmbeddingSize(32).setLayers(2)
-                .optContextLength(16).optDropout(0.1f).optInit("rwkv", 5f, 12f).build();
+        c =
+                SpikeGptConfig.builder()
+                        .setVocabSize(t.vocabSize())
+                        .setEmbeddingSize(32)
+                        .setLayers(2)
+                        .optContextLength(16)
+                        .optDropout(0.1f)
+                        .optInit("rwkv", 5f, 12f)
+                        .build();
     }
 
     private LanguageModelTrainer.Builder trainer(Path out) {
@@ -45,7 +56,8 @@ class ResumeTest {
                 .setOutput(out)
                 .setConfig(c)
                 .setTokenizer(t)
-                .setData(TextCorpus.encode(text.train(), t), TextCorpus.encode(text.validation(), t))
+                .setData(
+                        TextCorpus.encode(text.train(), t), TextCorpus.encode(text.validation(), t))
                 .setSteps(12)
                 .optBatchSize(2)
                 .optWarmupSteps(3)
@@ -78,7 +90,10 @@ class ResumeTest {
         List<TrainingLog.Row> rowsB = TrainingLog.load(halves.resolve("training/log.csv")).rows();
         assertEquals(rowsA.size(), rowsB.size(), "the same curve");
         for (int i = 0; i < rowsA.size(); i++) {
-            assertEquals(rowsA.get(i).trainLoss(), rowsB.get(i).trainLoss(), 1e-4,
+            assertEquals(
+                    rowsA.get(i).trainLoss(),
+                    rowsB.get(i).trainLoss(),
+                    1e-4,
                     "loss at step " + rowsA.get(i).step());
         }
     }
@@ -88,7 +103,8 @@ class ResumeTest {
         Path whole = dir.resolve("whole");
         trainer(whole).build().train();
 
-        // killed after the commit point, before the position and the optimizer were moved into place
+        // killed after the commit point, before the position and the optimizer were moved into
+        // place
         Path committed = firstHalf("committed");
         Path checkpoint = committed.resolve("checkpoint");
         markElapsedSeconds(checkpoint);
@@ -98,7 +114,8 @@ class ResumeTest {
         }
         assertResumedTheCheckpoint(committed, whole);
 
-        // killed by an earlier version between its two renames: checkpoint.old and checkpoint.partial only
+        // killed by an earlier version between its two renames: checkpoint.old and
+        // checkpoint.partial only
         Path swapped = firstHalf("swapped");
         markElapsedSeconds(swapped.resolve("checkpoint"));
         Files.move(swapped.resolve("checkpoint"), swapped.resolve("checkpoint.old"));
@@ -113,26 +130,38 @@ class ResumeTest {
         Path run = dir.resolve("run");
         trainer(run).setSteps(6).build().train();
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> trainer(run).setSteps(6).optSeed(18).optResume(true).build().train());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> trainer(run).setSteps(6).optSeed(18).optResume(true).build().train());
         assertTrue(e.getMessage().contains("was trained with seed 17, not 18"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> trainer(run).setSteps(4).optResume(true).build().train());
-        assertTrue(e.getMessage().contains("is 6 steps long (at step 6): resume with --steps 6 or more"),
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> trainer(run).setSteps(4).optResume(true).build().train());
+        assertTrue(
+                e.getMessage()
+                        .contains("is 6 steps long (at step 6): resume with --steps 6 or more"),
                 e.getMessage());
 
-        LanguageModelTrainer.Summary longer = trainer(run).setSteps(12).optResume(true).build().train();
+        LanguageModelTrainer.Summary longer =
+                trainer(run).setSteps(12).optResume(true).build().train();
         assertEquals(12, longer.steps());
         List<TrainingLog.Row> rows = TrainingLog.load(run.resolve("training/log.csv")).rows();
         assertEquals(12, rows.get(rows.size() - 1).step());
         LearningRateSchedule twelveSteps = new LearningRateSchedule(6e-4f, 1e-5f, 3, 12);
         for (TrainingLog.Row row : rows.subList(3, rows.size())) {
-            assertEquals(twelveSteps.getNewValue((int) row.step()), row.lr(), 1e-9,
+            assertEquals(
+                    twelveSteps.getNewValue((int) row.step()),
+                    row.lr(),
+                    1e-9,
                     "the schedule is stretched to 12 steps at step " + row.step());
         }
     }
 
-    /** Gives a checkpoint a recognisable past: a resume continues its clock, a new run starts at 0. */
+    /**
+     * Gives a checkpoint a recognisable past: a resume continues its clock, a new run starts at 0.
+     */
     private static void markElapsedSeconds(Path checkpoint) throws Exception {
         Path file = checkpoint.resolve("state.json");
         JsonObject state = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
@@ -143,7 +172,9 @@ class ResumeTest {
     private void assertResumedTheCheckpoint(Path run, Path whole) throws Exception {
         LanguageModelTrainer.Summary resumed = trainer(run).optResume(true).build().train();
         assertEquals(12, resumed.steps());
-        assertTrue(resumed.seconds() >= 1e6, "the checkpoint's run continued: " + resumed.seconds() + " s");
+        assertTrue(
+                resumed.seconds() >= 1e6,
+                "the checkpoint's run continued: " + resumed.seconds() + " s");
         assertSameWeights(whole, run);
         assertTrue(Files.isRegularFile(run.resolve("checkpoint/state.json")));
     }

@@ -25,8 +25,14 @@ class TokenWindowDatasetTest {
 
     @Test
     void labelsAreTheNextTokens() {
-        TokenWindowDataset d = TokenWindowDataset.builder().setTokens(stream(100)).setWindow(8).optSeed(3)
-                .optWindows(50).setSampling(4, false).build();
+        TokenWindowDataset d =
+                TokenWindowDataset.builder()
+                        .setTokens(stream(100))
+                        .setWindow(8)
+                        .optSeed(3)
+                        .optWindows(50)
+                        .setSampling(4, false)
+                        .build();
         try (NDManager m = NDManager.newBaseManager()) {
             for (long i = 0; i < 50; i++) {
                 Record r = d.get(m, i);
@@ -45,21 +51,44 @@ class TokenWindowDatasetTest {
 
     @Test
     void randomWindowsAreReproducibleAndResumable() {
-        TokenWindowDataset.Builder base = TokenWindowDataset.builder().setTokens(stream(10_000)).setWindow(16).optSeed(7);
+        TokenWindowDataset.Builder base =
+                TokenWindowDataset.builder().setTokens(stream(10_000)).setWindow(16).optSeed(7);
         TokenWindowDataset full = base.optWindows(40).setSampling(4, false).build();
-        TokenWindowDataset again = TokenWindowDataset.builder().setTokens(stream(10_000)).setWindow(16).optSeed(7)
-                .optWindows(40).setSampling(4, false).build();
-        TokenWindowDataset resumed = TokenWindowDataset.builder().setTokens(stream(10_000)).setWindow(16).optSeed(7)
-                .optFirst(24).optWindows(16).setSampling(4, false).build();
-        TokenWindowDataset otherSeed = TokenWindowDataset.builder().setTokens(stream(10_000)).setWindow(16).optSeed(8)
-                .optWindows(40).setSampling(4, false).build();
+        TokenWindowDataset again =
+                TokenWindowDataset.builder()
+                        .setTokens(stream(10_000))
+                        .setWindow(16)
+                        .optSeed(7)
+                        .optWindows(40)
+                        .setSampling(4, false)
+                        .build();
+        TokenWindowDataset resumed =
+                TokenWindowDataset.builder()
+                        .setTokens(stream(10_000))
+                        .setWindow(16)
+                        .optSeed(7)
+                        .optFirst(24)
+                        .optWindows(16)
+                        .setSampling(4, false)
+                        .build();
+        TokenWindowDataset otherSeed =
+                TokenWindowDataset.builder()
+                        .setTokens(stream(10_000))
+                        .setWindow(16)
+                        .optSeed(8)
+                        .optWindows(40)
+                        .setSampling(4, false)
+                        .build();
         List<Long> starts = new ArrayList<>();
         for (long i = 0; i < 40; i++) {
             starts.add(full.start(i));
             assertEquals(full.start(i), again.start(i), "same seed, same windows");
         }
         for (long i = 0; i < 16; i++) {
-            assertEquals(full.start(24 + i), resumed.start(i), "a resumed stream continues the same windows");
+            assertEquals(
+                    full.start(24 + i),
+                    resumed.start(i),
+                    "a resumed stream continues the same windows");
         }
         assertNotEquals(starts.get(0), otherSeed.start(0));
         assertTrue(starts.stream().distinct().count() > 30, "starts are spread out");
@@ -67,8 +96,13 @@ class TokenWindowDatasetTest {
 
     @Test
     void contiguousWindowsCoverTheStreamOnceAndBatch() throws Exception {
-        TokenWindowDataset d = TokenWindowDataset.builder().setTokens(stream(101)).setWindow(10)
-                .optMode(TokenWindowDataset.Mode.CONTIGUOUS).setSampling(3, false).build();
+        TokenWindowDataset d =
+                TokenWindowDataset.builder()
+                        .setTokens(stream(101))
+                        .setWindow(10)
+                        .optMode(TokenWindowDataset.Mode.CONTIGUOUS)
+                        .setSampling(3, false)
+                        .build();
         assertEquals(10, d.size());
         for (long i = 0; i < 10; i++) {
             assertEquals(10 * i, d.start(i));
@@ -87,8 +121,15 @@ class TokenWindowDatasetTest {
 
     @Test
     void tooShortATextIsAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TokenWindowDataset.builder().setTokens(stream(5)).setWindow(8).setSampling(1, false).build());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                TokenWindowDataset.builder()
+                                        .setTokens(stream(5))
+                                        .setWindow(8)
+                                        .setSampling(1, false)
+                                        .build());
         assertTrue(e.getMessage().contains("too few"), e.getMessage());
     }
 }

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #classifierFile}); merge both dictionaries to load a classifier in Python.
  *
  * <p>Metadata: {@code config} holds exactly the keys of the reference implementation's {@code
- * SpikeGPTConfig} ({@link #REFERENCE_KEYS}), so {@code spikegpt_ref.SpikeGPT.load(file)} builds
- * the model from it ({@code n_classes} is 0 in the language-model file, the head's size in the
+ * SpikeGPTConfig} ({@link #REFERENCE_KEYS}), so {@code spikegpt_ref.SpikeGPT.load(file)} builds the
+ * model from it ({@code n_classes} is 0 in the language-model file, the head's size in the
  * classifier file); {@value CheckpointImport#FULL_CONFIG_KEY} holds this project's full
  * configuration, which {@link CheckpointImport} reads back; {@code format} is {@code pt}.
  */
@@ -39,8 +39,19 @@ public final class CheckpointExport {
 
     /** The configuration keys the reference implementation's {@code SpikeGPTConfig} accepts. */
     public static final List<String> REFERENCE_KEYS =
-            List.of("vocab_size", "n_embd", "n_layer", "ctx_len", "ffn_mult", "tau", "v_threshold", "v_reset",
-                    "alpha", "dropout", "ln_eps", "n_classes");
+            List.of(
+                    "vocab_size",
+                    "n_embd",
+                    "n_layer",
+                    "ctx_len",
+                    "ffn_mult",
+                    "tau",
+                    "v_threshold",
+                    "v_reset",
+                    "alpha",
+                    "dropout",
+                    "ln_eps",
+                    "n_classes");
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointExport.class);
     private static final String CLASSIFIER_PREFIX = "classifier.";
@@ -48,7 +59,8 @@ public final class CheckpointExport {
     private CheckpointExport() {}
 
     /** What an export wrote. */
-    public record Result(Path languageModel, int languageModelTensors, Path classifier, int classifierTensors) {}
+    public record Result(
+            Path languageModel, int languageModelTensors, Path classifier, int classifierTensors) {}
 
     /**
      * Returns the file that holds a classifier's head beside a language-model export: {@code
@@ -59,14 +71,18 @@ public final class CheckpointExport {
      */
     public static Path classifierFile(Path out) {
         String name = out.getFileName().toString();
-        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        String stem =
+                name.endsWith(".safetensors")
+                        ? name.substring(0, name.length() - ".safetensors".length())
+                        : name;
         return out.resolveSibling(stem + ".classifier.safetensors");
     }
 
     /**
      * Writes the export.
      *
-     * @param block a {@link ai.spikegpt.model.SpikeGptModel} or {@link ai.spikegpt.model.SpikeGptClassifier}
+     * @param block a {@link ai.spikegpt.model.SpikeGptModel} or {@link
+     *     ai.spikegpt.model.SpikeGptClassifier}
      * @param config its configuration
      * @param out the language-model safetensors file
      * @param storage float32, or float16 for half the size
@@ -74,13 +90,15 @@ public final class CheckpointExport {
      * @throws IOException if writing fails
      * @throws IllegalArgumentException if the original SpikeGPT cannot run this model
      */
-    public static Result write(AbstractBlock block, SpikeGptConfig config, Path out, DataType storage)
+    public static Result write(
+            AbstractBlock block, SpikeGptConfig config, Path out, DataType storage)
             throws IOException {
         requireOriginalArchitecture(config);
         Map<String, NDArray> lm = new LinkedHashMap<>();
         Map<String, NDArray> head = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> p : ModelIO.namedParameters(block).entrySet()) {
-            (p.getKey().startsWith(CLASSIFIER_PREFIX) ? head : lm).put(p.getKey(), p.getValue().getArray());
+            (p.getKey().startsWith(CLASSIFIER_PREFIX) ? head : lm)
+                    .put(p.getKey(), p.getValue().getArray());
         }
         Safetensors.write(out, lm, metadata(config, 0), storage);
         Path classifier = null;
@@ -88,7 +106,10 @@ public final class CheckpointExport {
             classifier = classifierFile(out);
             Safetensors.write(classifier, head, metadata(config, config.getClasses()), storage);
         }
-        logger.debug("exported {} tensors to {}{}", lm.size(), out,
+        logger.debug(
+                "exported {} tensors to {}{}",
+                lm.size(),
+                out,
                 classifier == null ? "" : " and " + head.size() + " to " + classifier);
         return new Result(out, lm.size(), classifier, head.size());
     }
@@ -102,8 +123,13 @@ public final class CheckpointExport {
     static void requireOriginalArchitecture(SpikeGptConfig config) {
         String why = null;
         if (config.getVariant() != Variant.SPIKEGPT) {
-            why = "it is the " + config.getVariant().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                    + " variant";
+            why =
+                    "it is the "
+                            + config.getVariant()
+                                    .name()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .replace('_', '-')
+                            + " variant";
         } else if (config.isLearnableTau() || config.isLearnableThreshold()) {
             why = "its neurons have learnable tau or threshold";
         } else if (config.getResetMode() != ResetMode.HARD) {
@@ -111,13 +137,18 @@ public final class CheckpointExport {
         }
         if (why != null) {
             throw new IllegalArgumentException(
-                    "the original SpikeGPT cannot run this model: " + why + ". Only the published architecture"
+                    "the original SpikeGPT cannot run this model: "
+                            + why
+                            + ". Only the published architecture"
                             + " (variant spikegpt, hard reset, fixed tau and threshold) can be exported to PyTorch");
         }
         if (!config.isBinaryEmbedding() || config.getRescaleEvery() != 0) {
-            logger.info("binary_embedding = {} and rescale_every = {} are inference switches, not weights: the"
-                    + " export holds the weights; set the switches on the PyTorch side (spikegpt_ref step("
-                    + "binary_emb=..., rescale_every=...))", config.isBinaryEmbedding(), config.getRescaleEvery());
+            logger.info(
+                    "binary_embedding = {} and rescale_every = {} are inference switches, not weights: the"
+                            + " export holds the weights; set the switches on the PyTorch side (spikegpt_ref step("
+                            + "binary_emb=..., rescale_every=...))",
+                    config.isBinaryEmbedding(),
+                    config.getRescaleEvery());
         }
     }
 

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckpointImport {
 
-    /** The metadata key under which {@link CheckpointExport} stores this project's full configuration. */
+    /**
+     * The metadata key under which {@link CheckpointExport} stores this project's full
+     * configuration.
+     */
     public static final String FULL_CONFIG_KEY = "spikegpt_djl_config";
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointImport.class);
@@ -51,14 +54,17 @@ public final class CheckpointImport {
     private final SpikeGptConfig config;
     private final String configSource;
 
-    private CheckpointImport(TensorSource tensors, String format, SpikeGptConfig config, String configSource) {
+    private CheckpointImport(
+            TensorSource tensors, String format, SpikeGptConfig config, String configSource) {
         this.tensors = tensors;
         this.format = format;
         this.config = config;
         this.configSource = configSource;
     }
 
-    /** @return a new builder; {@link Builder#setCheckpoint} is required */
+    /**
+     * @return a new builder; {@link Builder#setCheckpoint} is required
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -82,7 +88,10 @@ public final class CheckpointImport {
         if (name.endsWith(".safetensors")) {
             return Safetensors.open(file);
         }
-        if (startsLikePickle(file) || name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin")) {
+        if (startsLikePickle(file)
+                || name.endsWith(".pth")
+                || name.endsWith(".pt")
+                || name.endsWith(".bin")) {
             return TorchCheckpoint.open(file); // explains legacy pickles and non-checkpoints
         }
         return Safetensors.open(file);
@@ -95,32 +104,45 @@ public final class CheckpointImport {
         }
     }
 
-    /** @return the configuration the model is built with, switches included */
+    /**
+     * @return the configuration the model is built with, switches included
+     */
     public SpikeGptConfig getConfig() {
         return config;
     }
 
-    /** @return where the configuration came from: "given", "the file's metadata" or "inferred from the tensors" */
+    /**
+     * @return where the configuration came from: "given", "the file's metadata" or "inferred from
+     *     the tensors"
+     */
     public String getConfigSource() {
         return configSource;
     }
 
-    /** @return the checkpoint's tensors */
+    /**
+     * @return the checkpoint's tensors
+     */
     public TensorSource getTensors() {
         return tensors;
     }
 
-    /** @return "torch.save zip" or "safetensors" */
+    /**
+     * @return "torch.save zip" or "safetensors"
+     */
     public String getFormat() {
         return format;
     }
 
-    /** @return how many tensors the checkpoint holds */
+    /**
+     * @return how many tensors the checkpoint holds
+     */
     public int getTensorCount() {
         return tensors.shapes().size();
     }
 
-    /** @return the number of tensors per stored element type (F32, F16, BF16, ...) */
+    /**
+     * @return the number of tensors per stored element type (F32, F16, BF16, ...)
+     */
     public Map<String, Integer> getStoredTypes() {
         Map<String, Integer> counts = new TreeMap<>();
         for (String name : tensors.shapes().keySet()) {
@@ -133,8 +155,8 @@ public final class CheckpointImport {
      * Builds the model and fills it from the checkpoint, checking every tensor's name and shape.
      *
      * @param manager the manager that owns the parameters
-     * @return a {@link ai.spikegpt.model.SpikeGptClassifier} if the configuration has {@code n_classes
-     *     >= 2}, else a {@link ai.spikegpt.model.SpikeGptModel}
+     * @return a {@link ai.spikegpt.model.SpikeGptClassifier} if the configuration has {@code
+     *     n_classes >= 2}, else a {@link ai.spikegpt.model.SpikeGptModel}
      * @throws IllegalArgumentException naming a missing, extra or mis-shaped tensor
      */
     public AbstractBlock load(NDManager manager) {
@@ -147,15 +169,18 @@ public final class CheckpointImport {
             if (SOURCE_GIVEN.equals(configSource)) {
                 throw e;
             }
-            String hint = SOURCE_INFERRED.equals(configSource)
-                    ? " (the configuration was inferred from the checkpoint's own tensors, so the checkpoint is"
-                            + " incomplete or not a plain SpikeGPT state dict)"
-                    : " (the configuration comes from the file's metadata; give one with --config to override it)";
+            String hint =
+                    SOURCE_INFERRED.equals(configSource)
+                            ? " (the configuration was inferred from the checkpoint's own tensors, so the checkpoint is"
+                                    + " incomplete or not a plain SpikeGPT state dict)"
+                            : " (the configuration comes from the file's metadata; give one with --config to override it)";
             throw new IllegalArgumentException(e.getMessage() + hint, e);
         }
     }
 
-    /** Builds a {@link CheckpointImport}: {@code set*} values are required, {@code opt*} optional. */
+    /**
+     * Builds a {@link CheckpointImport}: {@code set*} values are required, {@code opt*} optional.
+     */
     public static final class Builder {
         private Path checkpoint;
         private SpikeGptConfig config;
@@ -164,13 +189,18 @@ public final class CheckpointImport {
 
         Builder() {}
 
-        /** @param file the {@code .pth} or {@code .safetensors} checkpoint @return this builder */
+        /**
+         * @param file the {@code .pth} or {@code .safetensors} checkpoint @return this builder
+         */
         public Builder setCheckpoint(Path file) {
             this.checkpoint = file;
             return this;
         }
 
-        /** @param config the configuration to use instead of the file's or the inferred one @return this builder */
+        /**
+         * @param config the configuration to use instead of the file's or the inferred one @return
+         *     this builder
+         */
         public Builder optConfig(SpikeGptConfig config) {
             this.config = config;
             return this;
@@ -237,8 +267,13 @@ public final class CheckpointImport {
                 b.optRescaleEvery(rescaleEvery);
             }
             SpikeGptConfig result = b.build();
-            logger.debug("{}: {} with {} tensors, configuration {} ({})", checkpoint, format,
-                    tensors.shapes().size(), result, source);
+            logger.debug(
+                    "{}: {} with {} tensors, configuration {} ({})",
+                    checkpoint,
+                    format,
+                    tensors.shapes().size(),
+                    result,
+                    source);
             return new CheckpointImport(tensors, format, result, source);
         }
 
@@ -247,8 +282,13 @@ public final class CheckpointImport {
                 return SpikeGptConfig.fromJson(tensors.metadata().get(key));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        tensors.origin() + " __metadata__." + key + ": " + e.getMessage()
-                                + " (give a configuration with --config to override it)", e);
+                        tensors.origin()
+                                + " __metadata__."
+                                + key
+                                + ": "
+                                + e.getMessage()
+                                + " (give a configuration with --config to override it)",
+                        e);
             }
         }
     }

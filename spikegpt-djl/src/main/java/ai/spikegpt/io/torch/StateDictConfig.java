@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * checkpoint can be imported without knowing how it was trained: {@code emb.weight [V, C]} gives
  * {@code vocab_size} and {@code n_embd}, the {@code blocks.<i>.} prefixes give {@code n_layer},
  * {@code blocks.0.ffn.key.weight [ffn_mult * C, C]} gives {@code ffn_mult}, and {@code
- * classifier.weight [K, C]}, if present, {@code n_classes}. Everything else (context length,
- * neuron constants) keeps the original's defaults.
+ * classifier.weight [K, C]}, if present, {@code n_classes}. Everything else (context length, neuron
+ * constants) keeps the original's defaults.
  *
  * <p>Only the structure is inferred here; {@link ai.spikegpt.io.ModelIO} then checks every tensor
  * against the result and names any that is missing, extra or mis-shaped.
@@ -40,20 +40,37 @@ public final class StateDictConfig {
         Shape emb = shapes.get("emb.weight");
         if (emb == null || emb.dimension() != 2) {
             throw new IllegalArgumentException(
-                    tensors.origin() + (emb == null ? " has no tensor 'emb.weight'" : " has emb.weight " + emb)
+                    tensors.origin()
+                            + (emb == null
+                                    ? " has no tensor 'emb.weight'"
+                                    : " has emb.weight " + emb)
                             + ", expected emb.weight [vocab_size, n_embd]: this is not a SpikeGPT state dict"
-                            + " (its first tensors: " + firstNames(shapes) + ")");
+                            + " (its first tensors: "
+                            + firstNames(shapes)
+                            + ")");
         }
         int vocab = Math.toIntExact(emb.get(0));
         int c = Math.toIntExact(emb.get(1));
         int layers = countBlocks(tensors);
         String ffnKey = "blocks.0.ffn.key.weight";
         Shape ffn = shapes.get(ffnKey);
-        if (ffn == null || ffn.dimension() != 2 || ffn.get(1) != c || ffn.get(0) % c != 0 || ffn.get(0) == 0) {
+        if (ffn == null
+                || ffn.dimension() != 2
+                || ffn.get(1) != c
+                || ffn.get(0) % c != 0
+                || ffn.get(0) == 0) {
             throw new IllegalArgumentException(
-                    tensors.origin() + (ffn == null ? " has no tensor '" + ffnKey + "'" : " has " + ffnKey + " " + ffn)
-                            + ", expected " + ffnKey + " [ffn_mult * n_embd, n_embd] with n_embd = " + c
-                            + " (from emb.weight " + emb + ")");
+                    tensors.origin()
+                            + (ffn == null
+                                    ? " has no tensor '" + ffnKey + "'"
+                                    : " has " + ffnKey + " " + ffn)
+                            + ", expected "
+                            + ffnKey
+                            + " [ffn_mult * n_embd, n_embd] with n_embd = "
+                            + c
+                            + " (from emb.weight "
+                            + emb
+                            + ")");
         }
         SpikeGptConfig.Builder builder =
                 SpikeGptConfig.builder()
@@ -79,8 +96,11 @@ public final class StateDictConfig {
         }
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException(
-                    tensors.origin() + " has no blocks.<i>.* tensors: this is not a SpikeGPT state dict (its first"
-                            + " tensors: " + firstNames(tensors.shapes()) + ")");
+                    tensors.origin()
+                            + " has no blocks.<i>.* tensors: this is not a SpikeGPT state dict (its first"
+                            + " tensors: "
+                            + firstNames(tensors.shapes())
+                            + ")");
         }
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i <= blocks.last(); i++) {
@@ -90,8 +110,12 @@ public final class StateDictConfig {
         }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException(
-                    tensors.origin() + " has tensors of blocks up to blocks." + blocks.last() + ".* but none of block(s) "
-                            + missing + ": a SpikeGPT state dict numbers its blocks 0 .. n_layer-1; the file is"
+                    tensors.origin()
+                            + " has tensors of blocks up to blocks."
+                            + blocks.last()
+                            + ".* but none of block(s) "
+                            + missing
+                            + ": a SpikeGPT state dict numbers its blocks 0 .. n_layer-1; the file is"
                             + " incomplete or not from SpikeGPT");
         }
         return blocks.size();

@@ -43,7 +43,8 @@ public final class TorchCheckpoint implements TensorSource {
     private final Map<String, TorchTensor> tensors;
     private final Map<String, Shape> shapes;
 
-    private TorchCheckpoint(Path file, String prefix, ByteOrder order, Map<String, TorchTensor> tensors) {
+    private TorchCheckpoint(
+            Path file, String prefix, ByteOrder order, Map<String, TorchTensor> tensors) {
         this.file = file;
         this.prefix = prefix;
         this.order = order;
@@ -71,9 +72,10 @@ public final class TorchCheckpoint implements TensorSource {
      *
      * @param file the {@code .pth} / {@code .pt} / {@code .bin} file
      * @return the checkpoint
-     * @throws UnsafeCheckpointException if its pickle references anything a state dict does not need
-     * @throws IOException if it is not a readable {@code torch.save} state dict, saying why and what
-     *     to do
+     * @throws UnsafeCheckpointException if its pickle references anything a state dict does not
+     *     need
+     * @throws IOException if it is not a readable {@code torch.save} state dict, saying why and
+     *     what to do
      */
     public static TorchCheckpoint open(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -83,14 +85,18 @@ public final class TorchCheckpoint implements TensorSource {
             byte[] head = head(file, 2);
             if (head.length > 0 && (head[0] & 0xff) == 0x80) {
                 throw new IOException(
-                        file + " is a legacy (pre-1.6, non-zip) torch.save file, which this importer does not read."
+                        file
+                                + " is a legacy (pre-1.6, non-zip) torch.save file, which this importer does not read."
                                 + " Re-save it with a newer PyTorch, loading only tensors (weights_only=True: a plain"
                                 + " torch.load runs any code the file carries): python -c \"import torch; torch.save("
-                                + "torch.load('" + file.getFileName() + "', map_location='cpu', weights_only=True),"
+                                + "torch.load('"
+                                + file.getFileName()
+                                + "', map_location='cpu', weights_only=True),"
                                 + " 'resaved.pth')\"");
             }
             throw new IOException(
-                    file + " is not a torch.save checkpoint (no zip signature): expected a .pth state dict or a"
+                    file
+                            + " is not a torch.save checkpoint (no zip signature): expected a .pth state dict or a"
                             + " .safetensors file");
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -99,7 +105,10 @@ public final class TorchCheckpoint implements TensorSource {
             ZipEntry pickleEntry = zip.getEntry(prefix + "data.pkl");
             if (pickleEntry.getSize() > MAX_PICKLE) {
                 throw new IOException(
-                        file + ": data.pkl is " + pickleEntry.getSize() + " bytes, far more than a state dict needs");
+                        file
+                                + ": data.pkl is "
+                                + pickleEntry.getSize()
+                                + " bytes, far more than a state dict needs");
             }
             byte[] pickle;
             try (InputStream in = zip.getInputStream(pickleEntry)) {
@@ -113,7 +122,9 @@ public final class TorchCheckpoint implements TensorSource {
             return new TorchCheckpoint(file, prefix, order, Collections.unmodifiableMap(tensors));
         } catch (ZipException e) {
             throw new IOException(
-                    file + " is truncated or damaged (not a readable zip archive: " + e.getMessage()
+                    file
+                            + " is truncated or damaged (not a readable zip archive: "
+                            + e.getMessage()
                             + "); re-download it",
                     e);
         }
@@ -141,12 +152,14 @@ public final class TorchCheckpoint implements TensorSource {
         }
         if (torchScript) {
             throw new IOException(
-                    file + " is a TorchScript archive (torch.jit.save), not a state dict: in Python, save"
+                    file
+                            + " is a TorchScript archive (torch.jit.save), not a state dict: in Python, save"
                             + " model.state_dict() with torch.save");
         }
         if (found.size() != 1) {
             throw new IOException(
-                    file + " is a zip archive but not a torch.save checkpoint: expected one <name>/data.pkl, found "
+                    file
+                            + " is a zip archive but not a torch.save checkpoint: expected one <name>/data.pkl, found "
                             + found.size());
         }
         return found.get(0);
@@ -155,7 +168,8 @@ public final class TorchCheckpoint implements TensorSource {
     private static ByteOrder byteOrder(ZipFile zip, String prefix, Path file) throws IOException {
         ZipEntry entry = zip.getEntry(prefix + "byteorder");
         if (entry == null) {
-            return ByteOrder.LITTLE_ENDIAN; // written by PyTorch before 2.1: always little-endian hosts
+            return ByteOrder
+                    .LITTLE_ENDIAN; // written by PyTorch before 2.1: always little-endian hosts
         }
         String text;
         try (InputStream in = zip.getInputStream(entry)) {
@@ -175,7 +189,10 @@ public final class TorchCheckpoint implements TensorSource {
     private static Map<String, TorchTensor> stateDict(Object root, Path file) throws IOException {
         if (!(root instanceof Map)) {
             throw new IOException(
-                    file + " holds " + describe(root) + ", not a state dict (a dictionary of tensors): in Python,"
+                    file
+                            + " holds "
+                            + describe(root)
+                            + ", not a state dict (a dictionary of tensors): in Python,"
                             + " save model.state_dict()");
         }
         Map<String, TorchTensor> tensors = new LinkedHashMap<>();
@@ -185,10 +202,20 @@ public final class TorchCheckpoint implements TensorSource {
             }
             String name = (String) e.getKey();
             if (!(e.getValue() instanceof TorchTensor)) {
-                String hint = e.getValue() instanceof Map ? " (is the state dict nested under '" + name + "'? save"
-                        + " that dictionary alone)" : "";
+                String hint =
+                        e.getValue() instanceof Map
+                                ? " (is the state dict nested under '"
+                                        + name
+                                        + "'? save"
+                                        + " that dictionary alone)"
+                                : "";
                 throw new IOException(
-                        file + ": '" + name + "' is not a tensor but " + describe(e.getValue()) + hint
+                        file
+                                + ": '"
+                                + name
+                                + "' is not a tensor but "
+                                + describe(e.getValue())
+                                + hint
                                 + "; the file must hold only model.state_dict()");
             }
             tensors.put(name, (TorchTensor) e.getValue());
@@ -221,33 +248,64 @@ public final class TorchCheckpoint implements TensorSource {
     }
 
     /** Checks that a tensor's storage exists with all its bytes and holds the whole view. */
-    private static void check(ZipFile zip, String prefix, String name, TorchTensor t, Path file) throws IOException {
+    private static void check(ZipFile zip, String prefix, String name, TorchTensor t, Path file)
+            throws IOException {
         TorchTensor.Storage s = t.storage();
         ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
         if (entry == null) {
             throw new IOException(
-                    file + " is damaged: tensor '" + name + "' needs storage data/" + s.key() + ", which is missing");
+                    file
+                            + " is damaged: tensor '"
+                            + name
+                            + "' needs storage data/"
+                            + s.key()
+                            + ", which is missing");
         }
         long expected = Math.multiplyExact(s.numel(), (long) s.type().width());
         if (entry.getSize() != expected) {
             throw new IOException(
-                    file + " is truncated or damaged: tensor '" + name + "' needs " + expected + " bytes in data/"
-                            + s.key() + " (" + s.numel() + " x " + s.type().dtype() + ") but the archive holds "
-                            + entry.getSize() + "; re-download it");
+                    file
+                            + " is truncated or damaged: tensor '"
+                            + name
+                            + "' needs "
+                            + expected
+                            + " bytes in data/"
+                            + s.key()
+                            + " ("
+                            + s.numel()
+                            + " x "
+                            + s.type().dtype()
+                            + ") but the archive holds "
+                            + entry.getSize()
+                            + "; re-download it");
         }
         long size;
         try {
             size = t.size();
             if (t.end() > s.numel()) {
                 throw new IOException(
-                        file + " is damaged: tensor '" + name + "' " + t + " reaches element " + (t.end() - 1)
-                                + " of a storage of " + s.numel());
+                        file
+                                + " is damaged: tensor '"
+                                + name
+                                + "' "
+                                + t
+                                + " reaches element "
+                                + (t.end() - 1)
+                                + " of a storage of "
+                                + s.numel());
             }
         } catch (ArithmeticException e) {
-            throw new IOException(file + " is damaged: tensor '" + name + "' has an impossible shape " + t, e);
+            throw new IOException(
+                    file + " is damaged: tensor '" + name + "' has an impossible shape " + t, e);
         }
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IOException(file + ": tensor '" + name + "' has " + size + " elements, more than one Java array holds");
+            throw new IOException(
+                    file
+                            + ": tensor '"
+                            + name
+                            + "' has "
+                            + size
+                            + " elements, more than one Java array holds");
         }
     }
 
@@ -271,7 +329,8 @@ public final class TorchCheckpoint implements TensorSource {
         TorchTensor t = tensor(name);
         String dtype = t.storage().type().dtype();
         if (!FloatCodec.isFloat(dtype)) {
-            throw new IllegalArgumentException(file + ": tensor '" + name + "' is " + dtype + ", expected floating point");
+            throw new IllegalArgumentException(
+                    file + ": tensor '" + name + "' is " + dtype + ", expected floating point");
         }
         float[] out = new float[Math.toIntExact(t.size())];
         if (out.length == 0) {
@@ -313,7 +372,8 @@ public final class TorchCheckpoint implements TensorSource {
     private ByteBuffer read(TorchTensor.Storage storage, long first, long count) {
         int width = storage.type().width();
         try (ZipFile zip = new ZipFile(file.toFile());
-                InputStream in = zip.getInputStream(zip.getEntry(prefix + "data/" + storage.key()))) {
+                InputStream in =
+                        zip.getInputStream(zip.getEntry(prefix + "data/" + storage.key()))) {
             in.skipNBytes(first * width);
             byte[] bytes = in.readNBytes(Math.toIntExact(count * width));
             if (bytes.length != count * width) {
@@ -321,8 +381,11 @@ public final class TorchCheckpoint implements TensorSource {
             }
             return ByteBuffer.wrap(bytes).order(order);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException(file + " could not be read (changed or damaged since it was opened?): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    file
+                            + " could not be read (changed or damaged since it was opened?): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -334,7 +397,9 @@ public final class TorchCheckpoint implements TensorSource {
         return t;
     }
 
-    /** @return the file */
+    /**
+     * @return the file
+     */
     public Path file() {
         return file;
     }

@@ -48,19 +48,24 @@ enum TorchStorageType implements IObjectConstructor {
         return null;
     }
 
-    /** @return the element type in safetensors notation (F32, F16, BF16, ...) */
+    /**
+     * @return the element type in safetensors notation (F32, F16, BF16, ...)
+     */
     String dtype() {
         return dtype;
     }
 
-    /** @return the bytes per element */
+    /**
+     * @return the bytes per element
+     */
     int width() {
         return width;
     }
 
     @Override
     public Object construct(Object[] args) {
-        throw new PickleException("torch." + className + " is called in the pickle; a state dict only names it");
+        throw new PickleException(
+                "torch." + className + " is called in the pickle; a state dict only names it");
     }
 
     @Override

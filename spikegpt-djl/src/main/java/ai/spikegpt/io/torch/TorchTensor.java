@@ -9,10 +9,15 @@ import java.util.Arrays;
  */
 record TorchTensor(Storage storage, long offset, long[] shape, long[] stride) {
 
-    /** A typed storage: {@code numel} elements of {@code type} in the archive entry {@code data/<key>}. */
+    /**
+     * A typed storage: {@code numel} elements of {@code type} in the archive entry {@code
+     * data/<key>}.
+     */
     record Storage(TorchStorageType type, String key, long numel) {}
 
-    /** @return the number of elements of the view */
+    /**
+     * @return the number of elements of the view
+     */
     long size() {
         long n = 1;
         for (long d : shape) {
@@ -21,7 +26,10 @@ record TorchTensor(Storage storage, long offset, long[] shape, long[] stride) {
         return n;
     }
 
-    /** @return whether the view is row-major contiguous, so its elements are consecutive in the storage */
+    /**
+     * @return whether the view is row-major contiguous, so its elements are consecutive in the
+     *     storage
+     */
     boolean contiguous() {
         long expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
@@ -33,7 +41,9 @@ record TorchTensor(Storage storage, long offset, long[] shape, long[] stride) {
         return true;
     }
 
-    /** @return one past the largest storage index the view touches (its offset if it is empty) */
+    /**
+     * @return one past the largest storage index the view touches (its offset if it is empty)
+     */
     long end() {
         long last = offset;
         for (int d = 0; d < shape.length; d++) {

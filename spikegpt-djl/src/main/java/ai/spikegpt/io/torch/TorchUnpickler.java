@@ -17,25 +17,25 @@ import net.razorvine.pickle.Unpickler;
 /**
  * Reads the {@code data.pkl} of a {@code torch.save} archive as data, never as code.
  *
- * <p>A pickle can name any Python global and call it ({@code os.system} with a shell command is
- * the classic attack on {@code .pth} files). Razorvine's unpickler never runs Python, but it would
+ * <p>A pickle can name any Python global and call it ({@code os.system} with a shell command is the
+ * classic attack on {@code .pth} files). Razorvine's unpickler never runs Python, but it would
  * still turn any unknown global into a dictionary object and let the stream build arbitrary
- * objects; and its constructor registry is JVM-wide. This subclass therefore resolves every
- * global itself against a fixed allow-list, private to this reader:
+ * objects; and its constructor registry is JVM-wide. This subclass therefore resolves every global
+ * itself against a fixed allow-list, private to this reader:
  *
  * <ul>
  *   <li>{@code collections.OrderedDict}: the state dict itself;
- *   <li>{@code torch._utils._rebuild_tensor_v2} (and {@code _rebuild_parameter}, which only wraps
- *       a tensor): a view of a storage;
+ *   <li>{@code torch._utils._rebuild_tensor_v2} (and {@code _rebuild_parameter}, which only wraps a
+ *       tensor): a view of a storage;
  *   <li>{@code torch.FloatStorage}, {@code HalfStorage}, {@code BFloat16Storage}, ... : the element
  *       type inside a persistent id, which {@link #persistentLoad} turns into a lazy storage.
  * </ul>
  *
  * Any other global, and the opcodes that build objects from inline class names ({@code INST},
  * {@code OBJ}), fail with an {@link UnsafeCheckpointException} naming what was asked for. {@code
- * BUILD} (setting attributes) is accepted only on the dictionary, where PyTorch stores its
- * {@code _metadata} version table, and is ignored there. Length-prefixed strings are checked
- * against the bytes that remain, so a damaged or hostile length cannot allocate gigabytes.
+ * BUILD} (setting attributes) is accepted only on the dictionary, where PyTorch stores its {@code
+ * _metadata} version table, and is ignored there. Length-prefixed strings are checked against the
+ * bytes that remain, so a damaged or hostile length cannot allocate gigabytes.
  */
 final class TorchUnpickler extends Unpickler {
 
@@ -75,7 +75,9 @@ final class TorchUnpickler extends Unpickler {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new IOException(
-                    origin + " is damaged: its data.pkl cannot be read (" + e.getMessage()
+                    origin
+                            + " is damaged: its data.pkl cannot be read ("
+                            + e.getMessage()
                             + "); re-download the checkpoint or save it again",
                     e);
         } finally {
@@ -104,7 +106,8 @@ final class TorchUnpickler extends Unpickler {
                 throw forbidden(PickleUtils.readline(input), PickleUtils.readline(input));
             case Opcodes.OBJ:
                 throw new UnsafeCheckpointException(
-                        origin + ": refusing to load: its pickle builds an object with the OBJ opcode, which a state"
+                        origin
+                                + ": refusing to load: its pickle builds an object with the OBJ opcode, which a state"
                                 + " dict never does. Nothing from the file was executed.",
                         null);
             case Opcodes.BUILD:
@@ -133,7 +136,8 @@ final class TorchUnpickler extends Unpickler {
         return super.dispatch(key);
     }
 
-    private IObjectConstructor resolve(String module, String name) throws UnsafeCheckpointException {
+    private IObjectConstructor resolve(String module, String name)
+            throws UnsafeCheckpointException {
         if ("collections".equals(module) && "OrderedDict".equals(name)) {
             return ORDERED_DICT;
         }
@@ -155,20 +159,34 @@ final class TorchUnpickler extends Unpickler {
     private UnsafeCheckpointException forbidden(String module, String name) {
         String global = module + "." + name;
         return new UnsafeCheckpointException(
-                origin + ": refusing to load: its pickle references the global '" + module + " " + name + "' ("
-                        + global + "), which a state dict never needs; only " + ALLOWED + " are allowed. Nothing"
+                origin
+                        + ": refusing to load: its pickle references the global '"
+                        + module
+                        + " "
+                        + name
+                        + "' ("
+                        + global
+                        + "), which a state dict never needs; only "
+                        + ALLOWED
+                        + " are allowed. Nothing"
                         + " from the file was executed. If you trust the file, load it in Python and save"
                         + " model.state_dict() (or safetensors) again.",
                 global);
     }
 
-    /** BUILD sets attributes: accepted only on a dictionary (PyTorch's {@code _metadata}), ignored. */
+    /**
+     * BUILD sets attributes: accepted only on a dictionary (PyTorch's {@code _metadata}), ignored.
+     */
     private void build() {
         Object state = stack.pop();
         Object target = stack.peek();
         if (!(target instanceof Map) || !(state instanceof Map || state instanceof Object[])) {
             throw new PickleException(
-                    "BUILD of " + typeName(target) + " with " + typeName(state) + " is not part of a state dict");
+                    "BUILD of "
+                            + typeName(target)
+                            + " with "
+                            + typeName(state)
+                            + " is not part of a state dict");
         }
     }
 
@@ -197,32 +215,49 @@ final class TorchUnpickler extends Unpickler {
         long remaining = input.available() - (long) lengthBytes;
         if (length < 0 || length > remaining) {
             throw new IOException(
-                    "a value of " + Long.toUnsignedString(length) + " bytes is announced but only " + remaining
+                    "a value of "
+                            + Long.toUnsignedString(length)
+                            + " bytes is announced but only "
+                            + remaining
                             + " bytes remain (truncated)");
         }
     }
 
     @Override
     protected Object persistentLoad(Object pid) {
-        if (!(pid instanceof Object[]) || ((Object[]) pid).length != 5 || !"storage".equals(((Object[]) pid)[0])) {
+        if (!(pid instanceof Object[])
+                || ((Object[]) pid).length != 5
+                || !"storage".equals(((Object[]) pid)[0])) {
             throw new PickleException(
-                    "unexpected persistent id " + typeName(pid) + "; a state dict only has ('storage', type, key,"
+                    "unexpected persistent id "
+                            + typeName(pid)
+                            + "; a state dict only has ('storage', type, key,"
                             + " location, numel)");
         }
         Object[] p = (Object[]) pid;
-        if (!(p[1] instanceof TorchStorageType) || !(p[2] instanceof String) || !(p[3] instanceof String)) {
-            throw new PickleException("malformed storage id: (" + typeName(p[1]) + ", " + typeName(p[2]) + ", "
-                    + typeName(p[3]) + ")");
+        if (!(p[1] instanceof TorchStorageType)
+                || !(p[2] instanceof String)
+                || !(p[3] instanceof String)) {
+            throw new PickleException(
+                    "malformed storage id: ("
+                            + typeName(p[1])
+                            + ", "
+                            + typeName(p[2])
+                            + ", "
+                            + typeName(p[3])
+                            + ")");
         }
         String key = (String) p[2];
         if (!STORAGE_KEY.matcher(key).matches()) {
             throw new PickleException("malformed storage key '" + key + "'");
         }
         TorchTensor.Storage storage =
-                new TorchTensor.Storage((TorchStorageType) p[1], key, nonNegative(p[4], "storage size"));
+                new TorchTensor.Storage(
+                        (TorchStorageType) p[1], key, nonNegative(p[4], "storage size"));
         TorchTensor.Storage known = storages.putIfAbsent(key, storage);
         if (known != null && !known.equals(storage)) {
-            throw new PickleException("storage " + key + " is declared twice, as " + known + " and " + storage);
+            throw new PickleException(
+                    "storage " + key + " is declared twice, as " + known + " and " + storage);
         }
         return known != null ? known : storage;
     }
@@ -242,7 +277,9 @@ final class TorchUnpickler extends Unpickler {
         return dict;
     }
 
-    /** {@code _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks[, metadata])}. */
+    /**
+     * {@code _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks[, metadata])}.
+     */
     private static Object rebuildTensor(Object[] args) {
         if (args.length < 6 || args.length > 7 || !(args[0] instanceof TorchTensor.Storage)) {
             throw new PickleException("_rebuild_tensor_v2 called with unexpected arguments");
@@ -250,9 +287,14 @@ final class TorchUnpickler extends Unpickler {
         long[] shape = longs(args[2], "size");
         long[] stride = longs(args[3], "stride");
         if (shape.length != stride.length) {
-            throw new PickleException("tensor size " + shape.length + "-d but stride " + stride.length + "-d");
+            throw new PickleException(
+                    "tensor size " + shape.length + "-d but stride " + stride.length + "-d");
         }
-        return new TorchTensor((TorchTensor.Storage) args[0], nonNegative(args[1], "storage offset"), shape, stride);
+        return new TorchTensor(
+                (TorchTensor.Storage) args[0],
+                nonNegative(args[1], "storage offset"),
+                shape,
+                stride);
     }
 
     /** {@code _rebuild_parameter(data, requires_grad, hooks)}: a Parameter is its tensor here. */
@@ -265,7 +307,8 @@ final class TorchUnpickler extends Unpickler {
 
     private static long[] longs(Object tuple, String what) {
         if (!(tuple instanceof Object[])) {
-            throw new PickleException("tensor " + what + " is " + typeName(tuple) + ", expected a tuple");
+            throw new PickleException(
+                    "tensor " + what + " is " + typeName(tuple) + ", expected a tuple");
         }
         Object[] items = (Object[]) tuple;
         long[] out = new long[items.length];

@@ -23,7 +23,9 @@ public final class UnsafeCheckpointException extends IOException {
         this.global = global;
     }
 
-    /** @return the refused global as {@code module.name}, or null when an opcode was refused */
+    /**
+     * @return the refused global as {@code module.name}, or null when an opcode was refused
+     */
     public String getGlobal() {
         return global;
     }

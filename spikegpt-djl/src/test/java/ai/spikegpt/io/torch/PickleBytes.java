@@ -38,7 +38,11 @@ final class PickleBytes {
     /** BININT. */
     PickleBytes integer(long v) {
         op('J');
-        raw(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(Math.toIntExact(v)).array());
+        raw(
+                ByteBuffer.allocate(4)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt(Math.toIntExact(v))
+                        .array());
         return this;
     }
 

@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class PythonReference {
 
-    /** The interpreter: {@code -Dspikegpt.python=...}, by default Debian's {@code /usr/bin/python3}. */
+    /**
+     * The interpreter: {@code -Dspikegpt.python=...}, by default Debian's {@code /usr/bin/python3}.
+     */
     static final Path PYTHON = Paths.get(System.getProperty("spikegpt.python", "/usr/bin/python3"));
+
     private static Boolean available;
 
     private PythonReference() {}
@@ -35,15 +38,21 @@ final class PythonReference {
         if (available == null) {
             available = Files.isExecutable(PYTHON) && probe();
         }
-        assumeTrue(available, "skipped: needs " + PYTHON + " with torch and numpy (Debian: apt-get install"
-                + " python3-torch python3-numpy) to run the Python reference");
+        assumeTrue(
+                available,
+                "skipped: needs "
+                        + PYTHON
+                        + " with torch and numpy (Debian: apt-get install"
+                        + " python3-torch python3-numpy) to run the Python reference");
         return new PythonReference();
     }
 
     private static boolean probe() {
         try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, numpy")
-                    .redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder(PYTHON.toString(), "-c", "import torch, numpy")
+                            .redirectErrorStream(true)
+                            .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -54,7 +63,9 @@ final class PythonReference {
         }
     }
 
-    /** @return the folder of {@code spikegpt_ref.py} */
+    /**
+     * @return the folder of {@code spikegpt_ref.py}
+     */
     static Path referenceDir() {
         return TestSupport.shared().resolve("reference").toAbsolutePath();
     }
@@ -69,7 +80,9 @@ final class PythonReference {
      */
     String runScript(String script, String... args) throws Exception {
         Path file = Paths.get(PythonReference.class.getResource("/torch/" + script).toURI());
-        List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), file.toString(), referenceDir().toString()));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(PYTHON.toString(), file.toString(), referenceDir().toString()));
         cmd.addAll(List.of(args));
         return run(cmd);
     }
@@ -99,7 +112,14 @@ final class PythonReference {
                 fail("timed out: " + cmd);
             }
             if (p.exitValue() != 0) {
-                fail("exit " + p.exitValue() + " from " + cmd + ":\n" + Files.readString(err) + out);
+                fail(
+                        "exit "
+                                + p.exitValue()
+                                + " from "
+                                + cmd
+                                + ":\n"
+                                + Files.readString(err)
+                                + out);
             }
             return out;
         } finally {

@@ -65,8 +65,14 @@ final class TorchZip {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             p.string(e.getKey()).global("torch._utils", "_rebuild_tensor_v2").op('(');
-            p.op('(').string("storage").global("torch", "FloatStorage").string(t.key()).string("cpu")
-                    .integer(t.storageSize()).op('t').op('Q');
+            p.op('(')
+                    .string("storage")
+                    .global("torch", "FloatStorage")
+                    .string(t.key())
+                    .string("cpu")
+                    .integer(t.storageSize())
+                    .op('t')
+                    .op('Q');
             p.integer(t.offset()).tuple(t.shape()).tuple(t.stride()).op(0x89);
             p.global("collections", "OrderedDict").op(')').op('R');
             p.op('t').op('R');
@@ -88,7 +94,10 @@ final class TorchZip {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 put(zip, folder + "/" + e.getKey(), e.getValue());
             }
-            put(zip, folder + "/version", "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            put(
+                    zip,
+                    folder + "/version",
+                    "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
         return file;
     }
