@@ -13,15 +13,10 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import ai.djl.translate.TranslateException;
-import ai.spikegpt.files.AtomicFiles;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.spikes.SpikeRateListener;
 import ai.spikegpt.tokenizer.TextTokenizer;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,70 +202,12 @@ public final class ClassifierTrainer {
                         bestAccuracy,
                         stoppedEarly,
                         (System.nanoTime() - start) / 1e9);
-        write(summary, trainingDir);
+        FineTuningReport.write(summary, trainingDir);
         return summary;
     }
 
     private long batchesPerEpoch() {
         return Math.max(1, (b.train.size() + b.batchSize - 1) / b.batchSize);
-    }
-
-    private static void write(Summary summary, Path dir) throws IOException {
-        StringBuilder csv =
-                new StringBuilder(
-                        "epoch,train_loss,train_accuracy,dev_loss,dev_accuracy,spike_rate,seconds\n");
-        for (Epoch e : summary.epochs()) {
-            csv.append(
-                    String.format(
-                            Locale.ROOT,
-                            "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f%n",
-                            e.epoch(),
-                            e.trainLoss(),
-                            e.trainAccuracy(),
-                            e.devLoss(),
-                            e.devAccuracy(),
-                            e.spikeRate(),
-                            e.seconds()));
-        }
-        AtomicFiles.writeString(dir.resolve("log.csv"), csv);
-        Gson gson =
-                new GsonBuilder()
-                        .setPrettyPrinting()
-                        .serializeSpecialFloatingPointValues()
-                        .create();
-        AtomicFiles.writeString(dir.resolve("summary.json"), gson.toJson(summary) + "\n");
-
-        XYChart chart =
-                new XYChartBuilder()
-                        .width(800)
-                        .height(500)
-                        .title(
-                                String.format(
-                                        Locale.ROOT,
-                                        "Fine-tuning: best dev accuracy %.2f%% (epoch %d)",
-                                        100 * summary.bestDevAccuracy(),
-                                        summary.bestEpoch()))
-                        .xAxisTitle("epoch")
-                        .yAxisTitle("accuracy (%)")
-                        .build();
-        double[] x = summary.epochs().stream().mapToDouble(Epoch::epoch).toArray();
-        chart.addSeries(
-                        "train (dropout on)",
-                        x,
-                        summary.epochs().stream()
-                                .mapToDouble(e -> 100 * e.trainAccuracy())
-                                .toArray())
-                .setLineColor(Color.GRAY);
-        chart.addSeries(
-                        "dev",
-                        x,
-                        summary.epochs().stream().mapToDouble(e -> 100 * e.devAccuracy()).toArray())
-                .setLineColor(new Color(0xD6, 0x27, 0x28))
-                .setLineStyle(new BasicStroke(2f));
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        AtomicFiles.write(
-                dir.resolve("accuracy.png"),
-                BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
     /**
