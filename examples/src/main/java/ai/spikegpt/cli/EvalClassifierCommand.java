@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spikegpt eval-classifier}: accuracy, per-class precision and recall, confusion matrix. */
@@ -23,11 +24,7 @@ import picocli.CommandLine.Option;
                 "Score a classifier on a LABEL<TAB or space>TEXT file: accuracy, per-class precision/recall/F1, confusion matrix.")
 final class EvalClassifierCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--model",
-            required = true,
-            description = "a classifier's model directory or zoo artifact")
-    String model;
+    @Mixin ModelOption model;
 
     @Option(
             names = "--data",
@@ -44,7 +41,7 @@ final class EvalClassifierCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionChecks.atLeast("--batch-size", batchSize, 1);
-        Path dir = ModelArgument.resolve(model);
+        Path dir = model.directory();
         List<String> labels = ModelDirectory.config(dir).getLabels();
         List<LabeledTextDataset.Example> examples = LabeledTextDataset.read(data);
         int[] actual = new int[examples.size()];

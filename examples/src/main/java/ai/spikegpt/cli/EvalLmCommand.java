@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spikegpt eval-lm}: bits per character and perplexity on the validation part of a text. */
@@ -23,8 +24,7 @@ import picocli.CommandLine.Option;
                 "Evaluate a language model on the validation part (last 10%%) of a text file.")
 final class EvalLmCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "a model directory or zoo artifact")
-    String model;
+    @Mixin ModelOption model;
 
     @Option(
             names = "--corpus",
@@ -51,7 +51,7 @@ final class EvalLmCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OptionChecks.atLeast("--batch-size", batchSize, 1);
         OptionChecks.atLeast("--window", window, 0);
-        Path dir = ModelArgument.resolve(model);
+        Path dir = model.directory();
         TextCorpus text = TextCorpus.read(corpus, 0.9);
         try (NDManager manager = NDManager.newBaseManager();
                 TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {

@@ -27,8 +27,7 @@ import picocli.CommandLine.Option;
         })
 final class ExportCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "the model directory")
-    String model;
+    @Mixin ModelOption model;
 
     @Option(names = "--out", required = true, description = "the .safetensors file to write")
     Path out;
@@ -44,7 +43,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     out + " is a folder: --out names the .safetensors file to write");
         }
-        Path dir = ModelArgument.resolve(model);
+        Path dir = model.directory();
         SpikeGptConfig config = ModelDirectory.config(dir);
         if (config.getClasses() >= 2) {
             overwrite.refuseExisting("--out", out, CheckpointExport.classifierFile(out));

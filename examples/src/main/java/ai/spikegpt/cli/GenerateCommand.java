@@ -12,6 +12,7 @@ import ai.spikegpt.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code spikegpt generate}: continues a prompt, printing tokens as they are produced. */
@@ -21,8 +22,7 @@ import picocli.CommandLine.Option;
         description = "Generate text after a prompt, streaming it as it is produced.")
 final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "a model directory or zoo artifact")
-    String model;
+    @Mixin ModelOption model;
 
     @Option(names = "--prompt", required = true, description = "the text to continue")
     String prompt;
@@ -70,7 +70,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "the prompt is empty: give some text to continue, e.g. --prompt \"ROMEO:\"");
         }
-        Path dir = ModelArgument.resolve(model);
+        Path dir = model.directory();
         SpikeGptConfig modelConfig = ModelDirectory.config(dir);
         if (modelConfig.getClasses() > 0) {
             System.err.println(

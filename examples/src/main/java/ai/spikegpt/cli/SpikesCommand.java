@@ -44,8 +44,7 @@ import picocli.CommandLine.Option;
                 "Firing rates, operation counts, an energy estimate and spike plots of a model on a text.")
 final class SpikesCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "a model directory")
-    String model;
+    @Mixin ModelOption model;
 
     @Option(names = "--text", required = true, description = "the input text")
     String text;
@@ -99,7 +98,7 @@ final class SpikesCommand implements Callable<Integer> {
         if (!noPlots) {
             overwrite.refuseExisting("--out", out);
         }
-        Path dir = ModelArgument.resolve(model);
+        Path dir = model.directory();
         SpikeGptConfig config = ModelDirectory.config(dir);
         EnergyModel energy = EnergyModel.builder().optMacEnergy(macPj).optAcEnergy(acPj).build();
         if (neurons < 1 || rasterNeurons < 1) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,8 +29,7 @@ import picocli.CommandLine.Parameters;
         })
 final class TokenizeCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "a model directory or zoo artifact")
-    String model;
+    @Mixin ModelOption model;
 
     @Option(names = "--normalize", description = "none or ptb_lowercase (default: the model's)")
     String normalize;
@@ -48,7 +48,7 @@ final class TokenizeCommand implements Callable<Integer> {
         if ((data == null) == texts.isEmpty()) {
             throw new IllegalArgumentException("give either texts or --data FILE");
         }
-        Path dir = ModelArgument.resolve(model);
+        Path dir = model.directory();
         SpikeGptConfig config = ModelDirectory.config(dir);
         TextNormalization normalization =
                 normalize == null
