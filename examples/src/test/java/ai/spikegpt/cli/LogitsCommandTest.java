@@ -7,9 +7,6 @@ import ai.spikegpt.io.Safetensors;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
@@ -23,16 +20,11 @@ class LogitsCommandTest {
                 "..", "spikegpt-djl", "src", "test", "resources", "reference-vectors", "tiny");
     }
 
+    /** Runs the command line, checks that it succeeded and returns what it printed. */
     static String run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, SpikeGptCli.run(args), "exit status");
-        } finally {
-            System.setOut(old);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        Object[] r = ImportExportCommandTest.cli(args);
+        assertEquals(0, r[0], "exit status; stderr: " + r[2]);
+        return (String) r[1];
     }
 
     @Test
