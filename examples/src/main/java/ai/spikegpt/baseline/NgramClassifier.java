@@ -85,7 +85,13 @@ public final class NgramClassifier {
                 new MutableDataset<>(
                         new SimpleDataSourceProvenance("training texts", LABELS), LABELS);
         for (int i = 0; i < texts.size(); i++) {
-            data.add(example(new Label(classes.get(labels[i])), texts.get(i), scale, lexicon));
+            data.add(
+                    example(
+                            new Label(classes.get(labels[i])),
+                            texts.get(i),
+                            features.get(i),
+                            scale,
+                            lexicon));
         }
         // LIBLINEAR minimises C * sum(loss) + |w|^2 / 2, the same optimum as mean(loss) + l2 |w|^2
         double c = 1 / (2 * l2 * texts.size());
@@ -104,7 +110,13 @@ public final class NgramClassifier {
      */
     public float[] probabilities(String text) {
         Prediction<Label> prediction =
-                model.predict(example(LabelFactory.UNKNOWN_LABEL, text, scale, lexicon));
+                model.predict(
+                        example(
+                                LabelFactory.UNKNOWN_LABEL,
+                                text,
+                                NgramFeatures.of(text),
+                                scale,
+                                lexicon));
         Map<String, Label> scores = prediction.getOutputScores();
         float[] out = new float[classes.size()];
         for (int k = 0; k < out.length; k++) {
@@ -115,19 +127,15 @@ public final class NgramClassifier {
     }
 
     /**
-     * @return the class names
-     */
-    public List<String> classes() {
-        return classes;
-    }
-
-    /**
      * A text as Tribuo sees it: its n-grams, NB-scaled, and the lexicon's two sums in units of the
      * strongest valence (4), so they are on the scale of the n-gram features.
      */
     private static ArrayExample<Label> example(
-            Label label, String text, Map<String, Double> scale, SentimentLexicon lexicon) {
-        Set<String> features = NgramFeatures.of(text);
+            Label label,
+            String text,
+            Set<String> features,
+            Map<String, Double> scale,
+            SentimentLexicon lexicon) {
         int n = features.size();
         String[] names =
                 Arrays.copyOf(features.toArray(String[]::new), lexicon == null ? n : n + 2);
