@@ -327,12 +327,9 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         return linear.getParameters().get("weight");
     }
 
-    /**
-     * Sets the initial values of the configuration's scheme (see {@link
-     * SpikeGptConfig.InitConfig}).
-     */
+    /** Sets the initial values of the configuration's scheme (see {@link InitConfig}). */
     private void applyInitScheme() {
-        SpikeGptConfig.InitConfig init = config.getInit();
+        InitConfig init = config.getInit();
         int v = config.getVocabSize();
         int c = config.getEmbeddingSize();
         boolean rwkv = "rwkv".equals(init.getScheme());
