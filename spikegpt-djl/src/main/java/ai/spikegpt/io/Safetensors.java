@@ -13,7 +13,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -39,14 +38,12 @@ import java.util.Map;
  * keeps the metadata, converts BF16 and F16 to float32 in Java, and reports a truncated or
  * inconsistent file with the tensor and the byte counts involved.
  */
-public final class Safetensors implements TensorSource {
+public final class Safetensors extends TensorFile<Safetensors.Entry> {
 
     private static final long MAX_HEADER = 100L << 20;
     private static final Gson GSON = new Gson();
 
-    private final Path file;
     private final Map<String, Entry> entries;
-    private final Map<String, Shape> shapes;
     private final Map<String, String> metadata;
     private final ByteBuffer data;
 
@@ -71,13 +68,16 @@ public final class Safetensors implements TensorSource {
         }
     }
 
-    private Safetensors(
-            Path file, Map<String, Entry> entries, Map<String, String> metadata, ByteBuffer data) {
-        this.file = file;
-        this.entries = entries;
+    private static Map<String, Shape> shapes(Map<String, Entry> entries) {
         Map<String, Shape> s = new LinkedHashMap<>();
         entries.forEach((name, e) -> s.put(name, e.djlShape()));
-        this.shapes = Collections.unmodifiableMap(s);
+        return s;
+    }
+
+    private Safetensors(
+            Path file, Map<String, Entry> entries, Map<String, String> metadata, ByteBuffer data) {
+        super(file, entries, shapes(entries));
+        this.entries = entries;
         this.metadata = metadata;
         this.data = data;
     }
@@ -278,49 +278,13 @@ public final class Safetensors implements TensorSource {
     }
 
     @Override
-    public String origin() {
-        return file.toString();
-    }
-
-    @Override
-    public Map<String, Shape> shapes() {
-        return shapes;
-    }
-
-    @Override
     public String dtype(String name) {
         return entry(name).dtype();
     }
 
-    /**
-     * @return the file
-     */
-    public Path file() {
-        return file;
-    }
-
-    /**
-     * Reads a floating-point tensor as float32 values (F32, F16, BF16 and F64 are converted).
-     *
-     * @param name the tensor name
-     * @return the values, row-major
-     * @throws IllegalArgumentException if there is no such tensor or it is not floating point
-     */
     @Override
-    public float[] floats(String name) {
-        Entry e = entry(name);
-        if (!FloatCodec.isFloat(e.dtype)) {
-            throw new IllegalArgumentException(
-                    file
-                            + ": tensor '"
-                            + name
-                            + "' is "
-                            + e.dtype
-                            + ", expected a floating-point type");
-        }
-        float[] out = new float[Math.toIntExact(e.size())];
-        FloatCodec.decode(slice(e), e.dtype, out);
-        return out;
+    protected void decode(Entry e, String dtype, float[] out) {
+        FloatCodec.decode(slice(e), dtype, out);
     }
 
     /**
@@ -354,7 +318,7 @@ public final class Safetensors implements TensorSource {
                     break;
                 default:
                     throw new IllegalArgumentException(
-                            file
+                            file()
                                     + ": tensor '"
                                     + name
                                     + "' is "
@@ -397,11 +361,7 @@ public final class Safetensors implements TensorSource {
      * @throws IllegalArgumentException naming the file if there is no such tensor
      */
     public Entry entry(String name) {
-        Entry e = entries.get(name);
-        if (e == null) {
-            throw new IllegalArgumentException(file + " has no tensor '" + name + "'");
-        }
-        return e;
+        return tensor(name);
     }
 
     private ByteBuffer slice(Entry e) {
@@ -419,71 +379,11 @@ public final class Safetensors implements TensorSource {
      * @param metadata the {@code __metadata__} strings
      * @param storage {@link DataType#FLOAT32} or {@link DataType#FLOAT16}
      * @throws IOException if the file cannot be written
+     * @see SafetensorsWriter
      */
     public static void write(
             Path file, Map<String, NDArray> tensors, Map<String, String> metadata, DataType storage)
             throws IOException {
-        if (storage != DataType.FLOAT32 && storage != DataType.FLOAT16) {
-            throw new IllegalArgumentException(
-                    "weights can be stored as float32 or float16, not " + storage);
-        }
-        String dtype = storage == DataType.FLOAT32 ? "F32" : "F16";
-        int width = storage == DataType.FLOAT32 ? 4 : 2;
-        JsonObject header = new JsonObject();
-        if (metadata != null && !metadata.isEmpty()) {
-            header.add("__metadata__", GSON.toJsonTree(metadata));
-        }
-        long offset = 0;
-        for (Map.Entry<String, NDArray> t : tensors.entrySet()) {
-            long bytes = t.getValue().size() * width;
-            JsonObject o = new JsonObject();
-            o.addProperty("dtype", dtype);
-            o.add("shape", GSON.toJsonTree(t.getValue().getShape().getShape()));
-            JsonArray offsets = new JsonArray();
-            offsets.add(offset);
-            offsets.add(offset + bytes);
-            o.add("data_offsets", offsets);
-            header.add(t.getKey(), o);
-            offset += bytes;
-        }
-        byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) / 8 * 8;
-        AtomicFiles.write(
-                file,
-                tmp -> {
-                    try (OutputStream os = Files.newOutputStream(tmp)) {
-                        ByteBuffer len =
-                                ByteBuffer.allocate(8)
-                                        .order(ByteOrder.LITTLE_ENDIAN)
-                                        .putLong(0, padded);
-                        os.write(len.array());
-                        os.write(json);
-                        for (int i = json.length; i < padded; i++) {
-                            os.write(' ');
-                        }
-                        for (NDArray a : tensors.values()) {
-                            os.write(littleEndianBytes(a, storage));
-                        }
-                    }
-                });
-    }
-
-    private static byte[] littleEndianBytes(NDArray a, DataType storage) {
-        try (NDArray converted = a.toType(storage, true)) {
-            ByteBuffer native_ = converted.toByteBuffer();
-            byte[] out = new byte[native_.remaining()];
-            native_.get(out);
-            if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-                int w = storage == DataType.FLOAT32 ? 4 : 2;
-                for (int i = 0; i < out.length; i += w) {
-                    for (int j = 0; j < w / 2; j++) {
-                        byte t = out[i + j];
-                        out[i + j] = out[i + w - 1 - j];
-                        out[i + w - 1 - j] = t;
-                    }
-                }
-            }
-            return out;
-        }
+        SafetensorsWriter.write(file, tensors, metadata, storage);
     }
 }

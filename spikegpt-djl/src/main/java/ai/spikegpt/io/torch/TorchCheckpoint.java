@@ -2,7 +2,7 @@ package ai.spikegpt.io.torch;
 
 import ai.djl.ndarray.types.Shape;
 import ai.spikegpt.io.FloatCodec;
-import ai.spikegpt.io.TensorSource;
+import ai.spikegpt.io.TensorFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -33,25 +33,24 @@ import java.util.zip.ZipFile;
  * large enough for its view, so a truncated download fails here with the tensor named, not later.
  * Values are read from the archive only when asked for, one storage at a time.
  */
-public final class TorchCheckpoint implements TensorSource {
+public final class TorchCheckpoint extends TensorFile<TorchTensor> {
 
     private static final long MAX_PICKLE = 64L << 20;
 
-    private final Path file;
     private final String prefix;
     private final ByteOrder order;
-    private final Map<String, TorchTensor> tensors;
-    private final Map<String, Shape> shapes;
+
+    private static Map<String, Shape> shapes(Map<String, TorchTensor> tensors) {
+        Map<String, Shape> s = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> s.put(name, new Shape(t.shape())));
+        return s;
+    }
 
     private TorchCheckpoint(
             Path file, String prefix, ByteOrder order, Map<String, TorchTensor> tensors) {
-        this.file = file;
+        super(file, tensors, shapes(tensors));
         this.prefix = prefix;
         this.order = order;
-        this.tensors = tensors;
-        Map<String, Shape> s = new LinkedHashMap<>();
-        tensors.forEach((name, t) -> s.put(name, new Shape(t.shape())));
-        this.shapes = Collections.unmodifiableMap(s);
     }
 
     /**
@@ -310,42 +309,20 @@ public final class TorchCheckpoint implements TensorSource {
     }
 
     @Override
-    public String origin() {
-        return file.toString();
-    }
-
-    @Override
-    public Map<String, Shape> shapes() {
-        return shapes;
-    }
-
-    @Override
     public String dtype(String name) {
         return tensor(name).storage().type().dtype();
     }
 
     @Override
-    public float[] floats(String name) {
-        TorchTensor t = tensor(name);
-        String dtype = t.storage().type().dtype();
-        if (!FloatCodec.isFloat(dtype)) {
-            throw new IllegalArgumentException(
-                    file + ": tensor '" + name + "' is " + dtype + ", expected floating point");
-        }
-        float[] out = new float[Math.toIntExact(t.size())];
-        if (out.length == 0) {
-            return out;
-        }
+    protected void decode(TorchTensor t, String dtype, float[] out) {
         if (t.contiguous()) {
-            ByteBuffer data = read(t.storage(), t.offset(), out.length);
-            FloatCodec.decode(data, dtype, out);
-            return out;
+            FloatCodec.decode(read(t.storage(), t.offset(), out.length), dtype, out);
+            return;
         }
         long span = t.end() - t.offset();
         float[] storage = new float[Math.toIntExact(span)];
         FloatCodec.decode(read(t.storage(), t.offset(), span), dtype, storage);
         gather(storage, t, out);
-        return out;
     }
 
     /** Copies a strided view (relative to its offset) into row-major order. */
@@ -371,7 +348,7 @@ public final class TorchCheckpoint implements TensorSource {
     /** Reads {@code count} elements of a storage from element {@code first}. */
     private ByteBuffer read(TorchTensor.Storage storage, long first, long count) {
         int width = storage.type().width();
-        try (ZipFile zip = new ZipFile(file.toFile());
+        try (ZipFile zip = new ZipFile(file().toFile());
                 InputStream in =
                         zip.getInputStream(zip.getEntry(prefix + "data/" + storage.key()))) {
             in.skipNBytes(first * width);
@@ -382,25 +359,10 @@ public final class TorchCheckpoint implements TensorSource {
             return ByteBuffer.wrap(bytes).order(order);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(
-                    file
+                    file()
                             + " could not be read (changed or damaged since it was opened?): "
                             + e.getMessage(),
                     e);
         }
-    }
-
-    private TorchTensor tensor(String name) {
-        TorchTensor t = tensors.get(name);
-        if (t == null) {
-            throw new IllegalArgumentException(file + " has no tensor '" + name + "'");
-        }
-        return t;
-    }
-
-    /**
-     * @return the file
-     */
-    public Path file() {
-        return file;
     }
 }
