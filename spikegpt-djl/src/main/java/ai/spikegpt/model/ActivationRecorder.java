@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 /**
  * Receives the intermediate values of a forward pass, for analysis (spike rates, rasters, membrane
  * plots). The model calls it with detached arrays; an implementation must not keep them past the
- * forward pass unless it copies them. Names, per block {@code layer}:
+ * forward pass unless it copies them. Names ({@link ActivationSite#id()}), per block {@code layer}:
  *
  * <ul>
  *   <li>{@code emb} (layer -1): the (binary) embedding output;

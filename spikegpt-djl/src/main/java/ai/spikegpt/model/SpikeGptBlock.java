@@ -156,14 +156,17 @@ public final class SpikeGptBlock extends AbstractBlock {
             x = x.mul(Tensors.scalar(x.getManager(), 0.5f));
         }
         if (recorder != null) {
-            recorder.record(layer, "ln1", a.stopGradient());
-            recorder.record(layer, "att", attOut.out().stopGradient());
-            recorder.record(layer, "spk1", s1.get(0).stopGradient());
-            recorder.record(layer, "ln2", f.stopGradient());
-            recorder.record(layer, "ffn_hidden", ffnOut.hiddenActivation().stopGradient());
-            recorder.record(layer, "ffn", ffnOut.out().stopGradient());
-            recorder.record(layer, "spk2", s2.get(0).stopGradient());
-            recorder.record(layer, "residual", x.stopGradient());
+            recorder.record(layer, ActivationSite.LN1.id(), a.stopGradient());
+            recorder.record(layer, ActivationSite.ATT.id(), attOut.out().stopGradient());
+            recorder.record(layer, ActivationSite.SPK1.id(), s1.get(0).stopGradient());
+            recorder.record(layer, ActivationSite.LN2.id(), f.stopGradient());
+            recorder.record(
+                    layer,
+                    ActivationSite.FFN_HIDDEN.id(),
+                    ffnOut.hiddenActivation().stopGradient());
+            recorder.record(layer, ActivationSite.FFN.id(), ffnOut.out().stopGradient());
+            recorder.record(layer, ActivationSite.SPK2.id(), s2.get(0).stopGradient());
+            recorder.record(layer, ActivationSite.RESIDUAL.id(), x.stopGradient());
         }
         if (dropout != null && training) {
             x = dropout.forward(ps, new NDList(x), true).head();

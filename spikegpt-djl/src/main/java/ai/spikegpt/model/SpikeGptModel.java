@@ -174,7 +174,7 @@ public final class SpikeGptModel extends AbstractBlock implements StreamingBlock
         }
         NDArray x = emb.embed(ps, tokens, training);
         if (recorder != null) {
-            recorder.record(-1, "emb", x.stopGradient());
+            recorder.record(-1, ActivationSite.EMB.id(), x.stopGradient());
         }
         LayerState[] next = new LayerState[blocks.size()];
         for (SpikeGptBlock block : blocks) {

@@ -4,14 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.spikegpt.model.ActivationRecorder;
+import ai.spikegpt.model.ActivationSite;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.model.Variant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * training, dropout scales the residual stream; the rates stay exact, but the stream statistics
  * assume the inference form (integer spike counts).
  *
+ * <p>The counting is done by {@link FiringCounts} (rates), {@link EventStreams} (event streams) and
+ * {@link TraceRecorder} (traces); this class is the hook that feeds them.
+ *
  * <p>Recording and reading are synchronised, but the monitor follows one forward pass at a time: do
  * not run forward passes of the monitored model concurrently while it is attached.
  */
@@ -53,30 +53,13 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
     private final boolean spiking;
     private final boolean binaryEmbedding;
     private final boolean hiddenSpikes;
-    private final boolean statefulForwards;
-    private final int maxTraceTokens;
-    private final TreeSet<Integer> traceLayers;
-
-    private long forwards;
-    private long sequences;
-    private long positions;
-    private FiringStats embedding;
-    private FiringStats[] lif1;
-    private FiringStats[] lif2;
-    private FiringStats[] ffnHidden;
-    private StreamStats[] attInputs;
-    private StreamStats[] ffnInputs;
-    private StreamStats headInput;
+    private final FiringCounts counts;
+    private final EventStreams streams;
+    private final TraceRecorder traces;
 
     // the forward pass in progress
     private int batch;
     private int steps;
-    private int[] stream; // events per (b, t, c): binary embedding + spike counts so far
-    private long[][] carried; // stateful forwards: last-token events per stream site and batch row
-    private int traceStart;
-    private int traceEnd;
-    private int traced;
-    private Map<Integer, SpikeTraces.LayerTrace> traces;
 
     private SpikeMonitor(Builder builder) {
         this.model = builder.model;
@@ -86,9 +69,7 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
         this.spiking = config.getVariant().spiking();
         this.binaryEmbedding = spiking && config.isBinaryEmbedding();
         this.hiddenSpikes = config.getVariant() == Variant.SPIKEGPT_B;
-        this.statefulForwards = builder.statefulForwards;
-        this.maxTraceTokens = builder.maxTraceTokens;
-        this.traceLayers = new TreeSet<>();
+        TreeSet<Integer> traceLayers = new TreeSet<>();
         for (int layer : builder.traceLayers) {
             if (layer < 0 || layer >= layers) {
                 throw new IllegalArgumentException(
@@ -102,7 +83,18 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
         if (!traceLayers.isEmpty() && !spiking) {
             throw new IllegalArgumentException("a vanilla RWKV model has no spikes to trace");
         }
-        reset();
+        counts =
+                new FiringCounts(
+                        layers,
+                        width,
+                        config.getFfnHiddenSize(),
+                        binaryEmbedding,
+                        spiking,
+                        hiddenSpikes);
+        streams = new EventStreams(layers, width, builder.statefulForwards);
+        traces =
+                new TraceRecorder(
+                        traceLayers, width, builder.maxTraceTokens, builder.statefulForwards);
     }
 
     /**
@@ -165,68 +157,37 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
 
     /** Forgets every count and trace. */
     public synchronized void reset() {
-        forwards = 0;
-        sequences = 0;
-        positions = 0;
-        embedding = binaryEmbedding ? new FiringStats(NeuronSite.EMBEDDING, -1, width) : null;
-        lif1 = new FiringStats[layers];
-        lif2 = new FiringStats[layers];
-        ffnHidden = new FiringStats[layers];
-        attInputs = new StreamStats[layers];
-        ffnInputs = new StreamStats[layers];
-        int hidden = model.getConfig().getFfnHiddenSize();
-        for (int i = 0; i < layers; i++) {
-            if (spiking) {
-                lif1[i] = new FiringStats(NeuronSite.LIF1, i, width);
-                lif2[i] = new FiringStats(NeuronSite.LIF2, i, width);
-            }
-            if (hiddenSpikes) {
-                ffnHidden[i] = new FiringStats(NeuronSite.FFN_HIDDEN, i, hidden);
-            }
-            attInputs[i] = new StreamStats(i + ".att", width);
-            ffnInputs[i] = new StreamStats(i + ".ffn", width);
-        }
-        headInput = new StreamStats("head", width);
-        carried = new long[2 * layers + 1][];
-        stream = null;
-        traced = 0;
-        traces = new LinkedHashMap<>();
-        for (int layer : traceLayers) {
-            int size = maxTraceTokens * width;
-            traces.put(
-                    layer,
-                    new SpikeTraces.LayerTrace(
-                            new float[size], new float[size], new float[size], new float[size]));
-        }
+        counts.reset();
+        streams.reset();
+        traces.reset();
     }
 
     @Override
     public synchronized void record(int layer, String name, NDArray value) {
-        switch (name) {
-            case "emb" -> startForward(value);
-            case "ln1" -> commit(attInputs[layer], 2 * layer);
-            case "ln2" -> commit(ffnInputs[layer], 2 * layer + 1);
-            case "spk1" -> fire(lif1[layer], value, layer, true);
-            case "spk2" -> fire(lif2[layer], value, layer, false);
-            case "ffn_hidden" -> {
+        ActivationSite site = ActivationSite.of(name);
+        if (site == null) {
+            return; // other values are of no use here
+        }
+        switch (site) {
+            case EMB -> startForward(value);
+            case LN1 -> streams.enterTimeMix(layer);
+            case LN2 -> streams.enterChannelMix(layer);
+            case SPK1 -> fire(layer, value, true);
+            case SPK2 -> fire(layer, value, false);
+            case FFN_HIDDEN -> {
                 if (hiddenSpikes) {
-                    ffnHidden[layer].add(values(value, model.getConfig().getFfnHiddenSize()));
+                    counts.hidden(layer, values(value, model.getConfig().getFfnHiddenSize()));
                 }
             }
-            case "att", "ffn" -> {
-                SpikeTraces.LayerTrace t = traces.get(layer);
-                if (t != null) {
-                    copyTrace(
-                            values(value, width), "att".equals(name) ? t.current1() : t.current2());
+            case ATT, FFN -> {
+                if (traces.traces(layer)) {
+                    traces.current(layer, site == ActivationSite.ATT, values(value, width));
                 }
             }
-            case "residual" -> {
+            case RESIDUAL -> {
                 if (layer == layers - 1) {
-                    commit(headInput, 2 * layers);
+                    streams.enterHead();
                 }
-            }
-            default -> {
-                // other values are of no use here
             }
         }
     }
@@ -239,87 +200,24 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
         }
         batch = Math.toIntExact(shape.get(0));
         steps = Math.toIntExact(shape.get(1));
-        int size = batch * steps * width;
-        if (stream == null || stream.length != size) {
-            stream = new int[size];
-        }
+        float[] e = null;
         if (binaryEmbedding) {
-            float[] e = values(emb, width);
-            embedding.add(e);
-            for (int i = 0; i < size; i++) {
-                stream[i] = (int) e[i];
-            }
-        } else {
-            Arrays.fill(stream, 0);
+            e = values(emb, width);
+            counts.embedding(e);
         }
-        forwards++;
-        sequences += batch;
-        positions += (long) batch * steps;
-        if (forwards > 1 && !statefulForwards) {
-            traceStart = traceEnd; // traces hold the first forward only
-        } else {
-            traceStart = traced;
-            traceEnd = Math.min(maxTraceTokens, traced + steps);
-            traced = traceEnd;
-        }
+        streams.start(batch, steps, e);
+        counts.forward(batch, steps);
+        traces.start(counts.forwards, steps);
     }
 
-    private void fire(FiringStats stats, NDArray spikes, int layer, boolean first) {
+    private void fire(int layer, NDArray spikes, boolean first) {
         if (!spiking) {
             return; // vanilla RWKV: the "spikes" are the real-valued outputs
         }
         float[] s = values(spikes, width);
-        stats.add(s);
-        for (int i = 0; i < s.length; i++) {
-            stream[i] += (int) s[i];
-        }
-        SpikeTraces.LayerTrace t = traces.get(layer);
-        if (t != null) {
-            copyTrace(s, first ? t.spikes1() : t.spikes2());
-        }
-    }
-
-    /** Adds the current stream's events to a site: what its linear layers receive. */
-    private void commit(StreamStats site, int index) {
-        if (stream == null) {
-            throw new IllegalStateException("a forward pass must record 'emb' before the blocks");
-        }
-        long[] last = carried[index];
-        boolean continues = statefulForwards && last != null && last.length == batch;
-        long[] next = new long[batch];
-        for (int b = 0; b < batch; b++) {
-            long previous = continues ? last[b] : -1;
-            for (int t = 0; t < steps; t++) {
-                int base = (b * steps + t) * width;
-                long events = 0;
-                long active = 0;
-                for (int c = 0; c < width; c++) {
-                    int n = stream[base + c];
-                    events += n;
-                    if (n != 0) {
-                        active++;
-                    }
-                }
-                site.positions++;
-                site.events += events;
-                site.activeElements += active;
-                if (previous >= 0) {
-                    site.previousPositions++;
-                    site.previousEvents += previous;
-                }
-                previous = events;
-            }
-            next[b] = previous;
-        }
-        carried[index] = statefulForwards ? next : null;
-    }
-
-    private void copyTrace(float[] values, float[] into) {
-        int n = traceEnd - traceStart;
-        if (n > 0) {
-            System.arraycopy(
-                    values, 0, into, traceStart * width, n * width); // batch row 0, first n tokens
-        }
+        counts.neuron(layer, first, s);
+        streams.add(s);
+        traces.spikes(layer, first, s);
     }
 
     private float[] values(NDArray a, int expectedWidth) {
@@ -352,26 +250,15 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
      * @return the statistics
      */
     public synchronized SpikeStatistics statistics() {
-        List<FiringStats> firing = new ArrayList<>();
-        if (embedding != null) {
-            firing.add(embedding);
-        }
-        for (int i = 0; i < layers; i++) {
-            for (FiringStats f : new FiringStats[] {lif1[i], ffnHidden[i], lif2[i]}) {
-                if (f != null) {
-                    firing.add(f);
-                }
-            }
-        }
         return new SpikeStatistics(
                 model.getConfig(),
-                forwards,
-                sequences,
-                positions,
-                firing,
-                List.of(attInputs),
-                List.of(ffnInputs),
-                headInput);
+                counts.forwards,
+                counts.sequences,
+                counts.positions,
+                counts.layers(),
+                streams.timeMixInputs(),
+                streams.channelMixInputs(),
+                streams.headInput());
     }
 
     /**
@@ -380,7 +267,7 @@ public final class SpikeMonitor implements ActivationRecorder, AutoCloseable {
      * @return the traces (empty if the builder asked for none)
      */
     public synchronized SpikeTraces traces() {
-        return new SpikeTraces(traced, width, traces, spiking ? model.neurons() : List.of());
+        return traces.snapshot(spiking ? model.neurons() : List.of());
     }
 
     /**
