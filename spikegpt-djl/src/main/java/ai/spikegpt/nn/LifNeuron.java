@@ -8,8 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The Leaky Integrate-and-Fire neuron, multi-step over the token axis (spikingjelly's {@code
@@ -39,7 +37,7 @@ import java.util.List;
  *
  * a linear recurrence with coefficients known after the forward pass; it is evaluated with {@link
  * LinearScan}, or, under a {@link SegmentedBackward} (fixed tau and threshold), by a Java loop in
- * the backward pass.
+ * the backward pass; both are in {@link LifGradient}.
  *
  * <p>Paper: Zhu et al., "SpikeGPT: Generative Pre-trained Language Model with Spiking Neural
  * Networks", arXiv 2302.13939, section 3.
@@ -117,8 +115,8 @@ public final class LifNeuron extends SpikingNeuron {
         boolean divide = logitArray == null;
         float keep = 1f - invTau;
 
-        Trace trace =
-                new Trace(
+        LifTrace trace =
+                new LifTrace(
                         x.toFloatArray(),
                         initialMembrane(v0, batch, width, resetPotential),
                         training,
@@ -148,7 +146,7 @@ public final class LifNeuron extends SpikingNeuron {
                                     new NDList(
                                             array(
                                                     grad.getManager(),
-                                                    backward(
+                                                    LifGradient.segmented(
                                                             trace,
                                                             grad.toFloatArray(),
                                                             batch,
@@ -157,68 +155,9 @@ public final class LifNeuron extends SpikingNeuron {
                                                     shape)));
             return new NDList(spikes, vLast);
         }
-        // the surrogate path: y = g(h - theta) * (z - theta),  z[t] = gate[t] z[t-1] + u[t]
-        List<float[]> parts = new ArrayList<>(List.of(trace.spikes, trace.slope, trace.gate));
-        if (trace.vPrev != null) {
-            parts.add(trace.vPrev);
-        }
-        if (trace.thetaGate != null) {
-            parts.add(trace.thetaGate);
-        }
-        NDArray[] arrays = Tensors.fromJava(manager, shape, parts.toArray(new float[0][]));
-        NDArray spikeArray = arrays[0];
-        NDArray slopeArray = arrays[1];
-        NDArray gateArray = arrays[2];
-        int next = 3;
-        NDArray y;
-        if (trace.vPrev == null && trace.thetaGate == null) {
-            // fixed tau and threshold: z = scan(gate, x) / tau, the 1/tau folded into the slope
-            y = slopeArray.mul(LinearScan.scan(gateArray, x));
-        } else {
-            // u[t] = x[t]/tau + (x[t] - v[t-1]) d(1/tau) + (1 - 1/tau) dv[t-1]/dtheta dtheta
-            NDArray u = x.mul(Tensors.scalar(manager, invTau));
-            if (trace.vPrev != null) {
-                NDArray drive = x.stopGradient().sub(arrays[next++]);
-                u =
-                        u.add(
-                                drive.mul(
-                                        Tensors.local(
-                                                logitArray.getNDArrayInternal().sigmoid(),
-                                                manager)));
-            }
-            if (trace.thetaGate != null) {
-                u = u.add(arrays[next++].mul(thetaArray));
-            }
-            NDArray z = LinearScan.scan(gateArray, u);
-            y = slopeArray.mul(thetaArray == null ? z : z.sub(thetaArray));
-        }
-        return new NDList(straightThrough(spikeArray, y), vLast);
-    }
-
-    /**
-     * The input gradient for fixed tau and threshold, the reverse of the linearised dynamics:
-     * {@code lambda[t] = slope[t] ds[t] + gate[t+1] lambda[t+1]}, {@code dx[t] = lambda[t]} (the
-     * 1/tau is folded into the slope).
-     */
-    private static float[] backward(Trace trace, float[] ds, int batch, int steps, int width) {
-        float[] dx = new float[ds.length];
-        Parallel.rows(
-                batch,
-                (long) steps * width,
-                b -> {
-                    int last = (b * steps + steps - 1) * width;
-                    for (int n = 0; n < width; n++) {
-                        dx[last + n] = trace.slope[last + n] * ds[last + n];
-                    }
-                    for (int t = steps - 2; t >= 0; t--) {
-                        int base = (b * steps + t) * width;
-                        for (int n = 0; n < width; n++) {
-                            int i = base + n;
-                            dx[i] = trace.slope[i] * ds[i] + trace.gate[i + width] * dx[i + width];
-                        }
-                    }
-                });
-        return dx;
+        NDArray[] spikesAndY =
+                LifGradient.surrogatePath(trace, x, shape, invTau, logitArray, thetaArray);
+        return new NDList(straightThrough(spikesAndY[0], spikesAndY[1]), vLast);
     }
 
     /**
@@ -242,7 +181,7 @@ public final class LifNeuron extends SpikingNeuron {
         float invTau =
                 decayLogit == null ? 1f / tau : (float) sigmoid(decayLogit.getArray().getFloat());
         float[] v = v0 == null ? initialMembrane(null, batch, width, resetPotential) : v0.clone();
-        Trace trace = new Trace(current, v, false, false, false);
+        LifTrace trace = new LifTrace(current, v, false, false, false);
         trace.charge = new float[current.length];
         for (int b = 0; b < batch; b++) {
             simulate(trace, b, steps, width, theta, invTau, 1f - invTau, decayLogit == null);
@@ -250,31 +189,9 @@ public final class LifNeuron extends SpikingNeuron {
         return trace.charge;
     }
 
-    /** The values of one forward pass, row-major {@code [B, T, N]}, and what the backward needs. */
-    private static final class Trace {
-        final float[] in;
-        final float[] v;
-        final float[] spikes;
-        final float[] slope; // g(h - theta)
-        final float[] gate; // (1 - 1/tau) dv/dh of the previous step
-        final float[] vPrev; // the membrane before each step (learnable tau)
-        final float[] thetaGate; // (1 - 1/tau) dv/dtheta of the previous step (learnable threshold)
-        float[] charge; // h, only when asked for (potential)
-
-        Trace(float[] in, float[] v0, boolean grad, boolean learnTau, boolean learnTheta) {
-            this.in = in;
-            this.v = v0;
-            spikes = new float[in.length];
-            slope = grad ? new float[in.length] : null;
-            gate = grad ? new float[in.length] : null;
-            vPrev = grad && learnTau ? new float[in.length] : null;
-            thetaGate = grad && learnTheta ? new float[in.length] : null;
-        }
-    }
-
     /** Runs the dynamics of batch row {@code b} over all steps, in the reference's float order. */
     private void simulate(
-            Trace tr,
+            LifTrace tr,
             int b,
             int steps,
             int width,
