@@ -8,18 +8,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
-import ai.spikegpt.files.TextFiles;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,148 +74,41 @@ public final class LabeledTextDataset extends RandomAccessDataset {
      *     examples
      */
     public static List<Example> read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("no data file at " + file);
-        }
-        String content = TextFiles.readUtf8(file);
-        List<Example> out = new ArrayList<>();
-        String[] lines = content.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            int cut = 0;
-            while (cut < line.length() && !Character.isWhitespace(line.charAt(cut))) {
-                cut++;
-            }
-            String text = line.substring(cut).strip();
-            if (text.isEmpty()) {
-                throw new IOException(
-                        file
-                                + ":"
-                                + (i + 1)
-                                + ": expected LABEL<TAB or space>TEXT, found only '"
-                                + abbreviate(line)
-                                + "'");
-            }
-            out.add(new Example(line.substring(0, cut), text, i + 1));
-        }
-        if (out.isEmpty()) {
-            throw new IOException(
-                    file + " has no examples (expected lines of LABEL<TAB or space>TEXT)");
-        }
-        return out;
+        return LabeledTextFile.read(file);
     }
 
     /**
-     * Returns the labels a file uses, in a stable order: numerically if all are integers (so SST's
-     * {@code 0..4} keep their meaning as indices), else alphabetically.
-     *
      * @param examples the examples
-     * @return the distinct labels
+     * @return the distinct labels, see {@link LabelSyntax#labelsOf}
      */
     public static List<String> labelsOf(List<Example> examples) {
-        TreeSet<String> distinct = new TreeSet<>();
-        for (Example e : examples) {
-            if (isDistribution(e.label())) {
-                throw new IllegalArgumentException(
-                        "line "
-                                + e.line()
-                                + " has probabilities as its label ('"
-                                + abbreviate(e.label())
-                                + "'), which do not name the classes: give the class names "
-                                + "(finetune-classifier --labels)");
-            }
-            distinct.add(e.label());
-        }
-        List<String> out = new ArrayList<>(distinct);
-        if (out.stream().allMatch(l -> l.matches("-?\\d{1,9}"))) {
-            out.sort((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
-        }
-        return out;
+        return LabelSyntax.labelsOf(examples);
     }
 
     /**
-     * Resolves a label to its class index: a class name, or an index {@code 0 .. n-1}.
-     *
      * @param label the label as written
      * @param labels the class names
-     * @return the index
-     * @throws IllegalArgumentException if it is neither
+     * @return the class index, see {@link LabelSyntax#labelIndex}
      */
     public static int labelIndex(String label, List<String> labels) {
-        int index = labels.indexOf(label);
-        if (index >= 0) {
-            return index;
-        }
-        if (label.matches("\\d{1,9}")) {
-            int n = Integer.parseInt(label);
-            if (n < labels.size()) {
-                return n;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown label '"
-                        + label
-                        + "': the classes are "
-                        + labels
-                        + " (or their indices 0.."
-                        + (labels.size() - 1)
-                        + ")");
+        return LabelSyntax.labelIndex(label, labels);
     }
 
     /**
-     * Tells whether a label is written as class probabilities ({@code p0,p1,...}).
-     *
      * @param label the label as written
-     * @return whether it holds a comma
+     * @return whether it holds class probabilities, see {@link LabelSyntax#isDistribution}
      */
     public static boolean isDistribution(String label) {
-        return label.indexOf(',') >= 0;
+        return LabelSyntax.isDistribution(label);
     }
 
     /**
-     * Resolves a label to the probabilities of the classes: those written ({@code p0,p1,...}), or
-     * one-hot for a class name or index.
-     *
      * @param label the label as written
      * @param labels the class names
-     * @return the distribution, one entry per class
-     * @throws IllegalArgumentException for an unknown class, or probabilities that are not a
-     *     distribution over the classes
+     * @return the class probabilities, see {@link LabelSyntax#labelDistribution}
      */
     public static float[] labelDistribution(String label, List<String> labels) {
-        float[] p = new float[labels.size()];
-        if (!isDistribution(label)) {
-            p[labelIndex(label, labels)] = 1;
-            return p;
-        }
-        String[] parts = label.split(",", -1);
-        double sum = 0;
-        boolean valid = parts.length == p.length;
-        for (int i = 0; valid && i < p.length; i++) {
-            try {
-                p[i] = Float.parseFloat(parts[i]);
-            } catch (NumberFormatException e) {
-                valid = false;
-                break;
-            }
-            valid = p[i] >= 0 && p[i] <= 1; // also false for NaN
-            sum += p[i];
-        }
-        if (!valid || Math.abs(sum - 1) > 1e-3) {
-            throw new IllegalArgumentException(
-                    "label '"
-                            + abbreviate(label)
-                            + "' is not a probability distribution over "
-                            + "the classes "
-                            + labels
-                            + ": write "
-                            + p.length
-                            + " numbers in [0, 1] that sum to 1, ',' between");
-        }
-        return p;
+        return LabelSyntax.labelDistribution(label, labels);
     }
 
     @Override
@@ -285,10 +175,6 @@ public final class LabeledTextDataset extends RandomAccessDataset {
             counts[label]++;
         }
         return counts;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     /**
