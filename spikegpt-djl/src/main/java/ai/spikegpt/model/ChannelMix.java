@@ -6,12 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import ai.spikegpt.nn.SpikingNeuron;
 
 /**
@@ -27,7 +25,7 @@ import ai.spikegpt.nn.SpikingNeuron;
  * Parameters (original names under {@code blocks.i.ffn.}): {@code time_mix_k/r [1, 1, C]}, {@code
  * key [H, C], receptance [C, C], value [C, H]} (bias-free).
  */
-public final class ChannelMix extends AbstractBlock {
+public final class ChannelMix extends SequenceBlock {
 
     private static final byte VERSION = 1;
 
@@ -110,25 +108,14 @@ public final class ChannelMix extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(ps, inputs.head(), null, training).out());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    NDArray forwardStateless(ParameterStore ps, NDArray x, boolean training) {
+        return forward(ps, x, null, training).out();
     }
 
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape in = new Shape(1, 1, channels);
-        key.initialize(manager, dataType, in);
-        receptance.initialize(manager, dataType, in);
-        value.initialize(manager, dataType, new Shape(1, 1, hidden));
-        if (hiddenNeuron != null) {
-            hiddenNeuron.initialize(manager, dataType, new Shape(1, 1, hidden));
-        }
+        initializeAll(manager, dataType, new Shape(1, 1, channels), key, receptance);
+        initializeAll(manager, dataType, new Shape(1, 1, hidden), value, hiddenNeuron);
     }
 }

@@ -5,11 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import ai.spikegpt.nn.HeavisideNeuron;
 import ai.spikegpt.nn.LifNeuron;
 import ai.spikegpt.nn.SegmentedBackward;
@@ -30,7 +28,7 @@ import ai.spikegpt.nn.Tensors;
  * The neurons follow the {@link Variant}: LIF (SpikeGPT, SpikeGPT-B), Heaviside (Heaviside RWKV) or
  * none (vanilla RWKV). LayerNorms: eps from the configuration, biased variance, affine.
  */
-public final class SpikeGptBlock extends AbstractBlock {
+public final class SpikeGptBlock extends SequenceBlock {
 
     private static final byte VERSION = 1;
 
@@ -208,24 +206,14 @@ public final class SpikeGptBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(ps, inputs.head(), null, training, null).x());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    NDArray forwardStateless(ParameterStore ps, NDArray x, boolean training) {
+        return forward(ps, x, null, training, null).x();
     }
 
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape shape = new Shape(1, 1, channels);
-        for (AbstractBlock b : new AbstractBlock[] {ln0, ln1, ln2, att, ffn, neuron1, neuron2}) {
-            if (b != null) {
-                b.initialize(manager, dataType, shape);
-            }
-        }
+        initializeAll(manager, dataType, shape, ln0, ln1, ln2, att, ffn, neuron1, neuron2);
     }
 }

@@ -6,12 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import ai.spikegpt.nn.Wkv;
 
 /**
@@ -29,7 +27,7 @@ import ai.spikegpt.nn.Wkv;
  * output is the input current of the block's first LIF neuron. See {@link Wkv} for how the
  * recurrence is computed.
  */
-public final class TimeMix extends AbstractBlock {
+public final class TimeMix extends SequenceBlock {
 
     private static final byte VERSION = 1;
 
@@ -137,22 +135,13 @@ public final class TimeMix extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(ps, inputs.head(), null, training).out());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    NDArray forwardStateless(ParameterStore ps, NDArray x, boolean training) {
+        return forward(ps, x, null, training).out();
     }
 
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape shape = new Shape(1, 1, channels);
-        for (Linear l : new Linear[] {key, value, receptance, output}) {
-            l.initialize(manager, dataType, shape);
-        }
+        initializeAll(manager, dataType, new Shape(1, 1, channels), key, value, receptance, output);
     }
 }
