@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.spikegpt.examples.SharedFolder;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.io.Safetensors;
 import com.google.gson.JsonArray;
@@ -14,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -181,10 +181,7 @@ class ImportExportCommandTest {
         assertEquals(2, r[0]);
         assertTrue(((String) r[2]).contains("rescale_every = -1"), (String) r[2]);
 
-        Path neox =
-                Paths.get(
-                        System.getProperty("spikegpt.shared", "../../shared"),
-                        "data/tokenizers/20B_tokenizer.json");
+        Path neox = SharedFolder.locate().resolve("data/tokenizers/20B_tokenizer.json");
         r =
                 cli(
                         "import",

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.spikegpt.cli.SpikeGptCli;
+import ai.spikegpt.examples.SharedFolder;
 import ai.spikegpt.training.TrainingLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +24,7 @@ class TrainAndGenerateIT {
     @TempDir Path dir;
 
     static Path shared() {
-        return Paths.get(System.getProperty("spikegpt.shared", "../../shared"));
+        return SharedFolder.locate();
     }
 
     static String run(String... args) {
