@@ -3,6 +3,7 @@ package ai.spikegpt.training;
 import ai.djl.Model;
 import ai.djl.TrainingDivergedException;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
@@ -40,6 +41,19 @@ final class LanguageModelRun {
     private TrainingLog log = new TrainingLog();
     private boolean resumed;
 
+    // the run's parts, made by train()
+    private SpikeGptModel block;
+    private LanguageModelLoss loss;
+    private LearningRateSchedule schedule;
+    private PyTorchAdam adam;
+    private GradientClipping clipping;
+    private TokenWindowDataset validation;
+    private ParameterStore inference;
+    private TimeBudget budget;
+    private ProgressBar bar;
+    private SpikeRateSampler spikes;
+    private LogInterval interval;
+
     LanguageModelRun(LanguageModelTrainer.Builder settings) {
         b = settings;
         batch = b.batchSize;
@@ -76,143 +90,33 @@ final class LanguageModelRun {
         Path trainingDir = b.output.resolve("training");
         start();
         Files.createDirectories(trainingDir);
-        long totalSteps = state.totalSteps;
-        long seed = state.seed;
-
         try (Model model = Model.newInstance("spikegpt")) {
-            Engine.getInstance().setRandomSeed((int) seed); // the initial weights
-            SpikeGptModel block =
-                    resumed
-                            ? checkpoint.readModel(model.getNDManager())
-                            : b.initialWeights != null
-                                    ? ModelIO.loadLanguageModel(
-                                            b.initialWeights.resolve(ModelDirectory.WEIGHTS),
-                                            b.config,
-                                            model.getNDManager())
-                                    : new SpikeGptModel(b.config);
+            Engine.getInstance().setRandomSeed((int) state.seed); // the initial weights
+            block = initialModel(model.getNDManager());
             model.setBlock(block);
-            LanguageModelLoss loss = new LanguageModelLoss(b.l2wrap);
-            LearningRateSchedule schedule =
-                    new LearningRateSchedule(
-                            b.learningRate, b.finalLearningRate, b.warmupSteps, totalSteps);
-            PyTorchAdam adam = PyTorchAdam.builder().optLearningRateTracker(schedule).build();
-            GradientClipping clipping = new GradientClipping(b.clipNorm);
-            DefaultTrainingConfig trainingConfig =
-                    new DefaultTrainingConfig(loss)
-                            .optOptimizer(adam)
-                            .addTrainingListeners(clipping);
-            for (TrainingListener l : b.listeners) {
-                trainingConfig.addTrainingListeners(l);
-            }
-            try (Trainer trainer = model.newTrainer(trainingConfig)) {
+            try (Trainer trainer = model.newTrainer(trainingConfig())) {
                 trainer.initialize(new Shape(batch, ctx));
                 if (resumed) {
                     checkpoint.readOptimizer(adam, block, model.getNDManager());
-                    LOG.info("resumed from step {} of {}", state.step, totalSteps);
+                    LOG.info("resumed from step {} of {}", state.step, state.totalSteps);
                 }
-                TokenWindowDataset trainData =
-                        TokenWindowDataset.builder()
-                                .setTokens(b.trainTokens)
-                                .setWindow(ctx)
-                                .optSeed(seed)
-                                .optFirst(state.step * batch)
-                                .optWindows(
-                                        totalSteps > 0
-                                                ? (totalSteps - state.step) * batch
-                                                : Long.MAX_VALUE / 2)
-                                .setSampling(batch, false)
-                                .build();
-                TokenWindowDataset validation = validationData();
-                ParameterStore inference = new ParameterStore(model.getNDManager(), false);
-
-                TimeBudget budget = new TimeBudget(b.minutes, state.seconds);
+                TokenWindowDataset trainData = trainingData();
+                validation = validationData();
+                inference = new ParameterStore(model.getNDManager(), false);
+                budget = new TimeBudget(b.minutes, state.seconds);
                 long stepAtStart = state.step;
                 String stoppedBy = "steps";
-                ProgressBar bar =
-                        b.progress && totalSteps > 0
-                                ? new ProgressBar("Training", totalSteps)
-                                : null;
-                if (bar != null) {
-                    bar.start(state.step);
-                }
-                SpikeRateSampler spikes = new SpikeRateSampler(block);
-                LogInterval interval = new LogInterval(state.lossSum, state.lossCount);
+                bar = b.progress && state.totalSteps > 0 ? newBar() : null;
+                spikes = new SpikeRateSampler(block);
+                interval = new LogInterval(state.lossSum, state.lossCount);
                 for (Batch data : trainer.iterateDataset(trainData)) {
-                    // dropout masks depend only on (seed, step): resuming reproduces them
-                    Engine.getInstance().setRandomSeed((int) (seed + 1 + state.step));
-                    spikes.beforeBatch(
-                            (state.step + 1) % b.logEvery == 0 || state.step + 1 == totalSteps);
-                    TrainingStep.trainBatch(trainer, data);
-                    spikes.afterBatch();
-                    trainer.step();
-                    data.close();
-                    state.step++;
-                    float value = loss.getLastValue();
-                    if (!Float.isFinite(value)) {
-                        throw new TrainingDivergedException(
-                                String.format(
-                                        Locale.ROOT,
-                                        "training diverged at step %d: the loss is %s. %s",
-                                        state.step,
-                                        value,
-                                        checkpoint.whatToDoAfterDivergence(b.learningRate)));
+                    trainBatch(trainer, data);
+                    if (state.totalSteps == 0 && state.step == b.warmupSteps) {
+                        fitToBudget();
                     }
-                    interval.add(value);
-                    if (totalSteps == 0 && state.step == b.warmupSteps) {
-                        // time budget only: the run's length follows from the measured step time
-                        double perStep = budget.secondsPerStep(state.step);
-                        totalSteps = budget.stepsThatFit(state.step, perStep);
-                        state.totalSteps = totalSteps;
-                        schedule.setTotalSteps(totalSteps);
-                        LOG.info(
-                                "{} s per step: the {}-minute budget fits {} steps",
-                                String.format(Locale.ROOT, "%.2f", perStep),
-                                b.minutes,
-                                totalSteps);
-                        if (b.progress) {
-                            bar = new ProgressBar("Training", totalSteps);
-                            bar.start(state.step);
-                        }
-                    }
-                    boolean last = state.step == totalSteps;
+                    boolean last = state.step == state.totalSteps;
                     boolean outOfTime = budget.exhausted();
-                    boolean evaluate = last || outOfTime || state.step % b.evalEvery == 0;
-                    // the partial interval a checkpoint carries over (the row below restarts it)
-                    boolean rowDue = state.step % b.logEvery == 0;
-                    double pendingSum = rowDue ? 0 : interval.lossSum();
-                    int pendingCount = rowDue ? 0 : interval.lossCount();
-                    if (rowDue || evaluate) {
-                        double tps = interval.tokensPerSecond((long) batch * ctx);
-                        double valBpc =
-                                evaluate
-                                        ? LanguageModelEvaluation.evaluate(
-                                                        block,
-                                                        inference,
-                                                        validation,
-                                                        b.tokenizer,
-                                                        b.evalBatchSize,
-                                                        b.evalWindows,
-                                                        null)
-                                                .bitsPerCharacter()
-                                        : Double.NaN;
-                        logRow(
-                                interval,
-                                tps,
-                                adam,
-                                clipping,
-                                spikes,
-                                valBpc,
-                                evaluate,
-                                totalSteps,
-                                bar);
-                        interval.restart();
-                    }
-                    if (last || outOfTime || state.step % b.checkpointEvery == 0) {
-                        state.seconds = budget.runSeconds();
-                        state.lossSum = pendingSum;
-                        state.lossCount = pendingCount;
-                        checkpoint.save(block, b.config, b.tokenizer, adam, state, log);
-                    }
+                    report(last || outOfTime);
                     if (outOfTime && !last) {
                         stoppedBy = "time";
                         LOG.info(
@@ -227,11 +131,134 @@ final class LanguageModelRun {
                 }
                 double seconds = budget.processSeconds();
                 state.seconds = budget.secondsBefore() + seconds;
-                return finish(
-                        block, inference, validation, trainingDir, stepAtStart, seconds, stoppedBy);
+                return finish(trainingDir, stepAtStart, seconds, stoppedBy);
             }
         } catch (TranslateException e) {
             throw new IOException("reading the training data failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The checkpoint's model, the initial weights given, or a new initialisation. */
+    private SpikeGptModel initialModel(NDManager manager) throws IOException {
+        if (resumed) {
+            return checkpoint.readModel(manager);
+        }
+        return b.initialWeights != null
+                ? ModelIO.loadLanguageModel(
+                        b.initialWeights.resolve(ModelDirectory.WEIGHTS), b.config, manager)
+                : new SpikeGptModel(b.config);
+    }
+
+    /** The loss, Adam on the warm-up and cosine schedule, clipping and the caller's listeners. */
+    private DefaultTrainingConfig trainingConfig() {
+        loss = new LanguageModelLoss(b.l2wrap);
+        schedule =
+                new LearningRateSchedule(
+                        b.learningRate, b.finalLearningRate, b.warmupSteps, state.totalSteps);
+        adam = PyTorchAdam.builder().optLearningRateTracker(schedule).build();
+        clipping = new GradientClipping(b.clipNorm);
+        DefaultTrainingConfig trainingConfig =
+                new DefaultTrainingConfig(loss).optOptimizer(adam).addTrainingListeners(clipping);
+        for (TrainingListener l : b.listeners) {
+            trainingConfig.addTrainingListeners(l);
+        }
+        return trainingConfig;
+    }
+
+    /** The training windows from the run's position on, drawn from its seed. */
+    private TokenWindowDataset trainingData() {
+        return TokenWindowDataset.builder()
+                .setTokens(b.trainTokens)
+                .setWindow(ctx)
+                .optSeed(state.seed)
+                .optFirst(state.step * batch)
+                .optWindows(
+                        state.totalSteps > 0
+                                ? (state.totalSteps - state.step) * batch
+                                : Long.MAX_VALUE / 2)
+                .setSampling(batch, false)
+                .build();
+    }
+
+    private ProgressBar newBar() {
+        ProgressBar progress = new ProgressBar("Training", state.totalSteps);
+        progress.start(state.step);
+        return progress;
+    }
+
+    /** One optimizer step; a loss that is not finite stops the run, naming what survives. */
+    private void trainBatch(Trainer trainer, Batch data) throws IOException {
+        // dropout masks depend only on (seed, step): resuming reproduces them
+        Engine.getInstance().setRandomSeed((int) (state.seed + 1 + state.step));
+        spikes.beforeBatch(
+                (state.step + 1) % b.logEvery == 0 || state.step + 1 == state.totalSteps);
+        TrainingStep.trainBatch(trainer, data);
+        spikes.afterBatch();
+        trainer.step();
+        data.close();
+        state.step++;
+        float value = loss.getLastValue();
+        if (!Float.isFinite(value)) {
+            throw new TrainingDivergedException(
+                    String.format(
+                            Locale.ROOT,
+                            "training diverged at step %d: the loss is %s. %s",
+                            state.step,
+                            value,
+                            checkpoint.whatToDoAfterDivergence(b.learningRate)));
+        }
+        interval.add(value);
+    }
+
+    /** Time budget only: the run's length follows from the step time measured in the warm-up. */
+    private void fitToBudget() {
+        double perStep = budget.secondsPerStep(state.step);
+        state.totalSteps = budget.stepsThatFit(state.step, perStep);
+        schedule.setTotalSteps(state.totalSteps);
+        LOG.info(
+                "{} s per step: the {}-minute budget fits {} steps",
+                String.format(Locale.ROOT, "%.2f", perStep),
+                b.minutes,
+                state.totalSteps);
+        if (b.progress) {
+            bar = newBar();
+        }
+    }
+
+    /**
+     * After a step: a log row at the end of an interval, a validation every {@code evalEvery}
+     * steps, a checkpoint every {@code checkpointEvery}; each also when the run ends.
+     *
+     * @param ending whether this is the run's last step (its length or its time is up)
+     */
+    private void report(boolean ending) throws IOException, TranslateException {
+        boolean evaluate = ending || state.step % b.evalEvery == 0;
+        // the partial interval a checkpoint carries over (the row below restarts it)
+        boolean rowDue = state.step % b.logEvery == 0;
+        double pendingSum = rowDue ? 0 : interval.lossSum();
+        int pendingCount = rowDue ? 0 : interval.lossCount();
+        if (rowDue || evaluate) {
+            double tps = interval.tokensPerSecond((long) batch * ctx);
+            double valBpc =
+                    evaluate
+                            ? LanguageModelEvaluation.evaluate(
+                                            block,
+                                            inference,
+                                            validation,
+                                            b.tokenizer,
+                                            b.evalBatchSize,
+                                            b.evalWindows,
+                                            null)
+                                    .bitsPerCharacter()
+                            : Double.NaN;
+            logRow(tps, valBpc, evaluate);
+            interval.restart();
+        }
+        if (ending || state.step % b.checkpointEvery == 0) {
+            state.seconds = budget.runSeconds();
+            state.lossSum = pendingSum;
+            state.lossCount = pendingCount;
+            checkpoint.save(block, b.config, b.tokenizer, adam, state, log);
         }
     }
 
@@ -239,16 +266,7 @@ final class LanguageModelRun {
      * Adds a log row for the interval just ended (its throughput measured before the evaluation)
      * and reports it.
      */
-    private void logRow(
-            LogInterval interval,
-            double tps,
-            PyTorchAdam adam,
-            GradientClipping clipping,
-            SpikeRateSampler spikes,
-            double valBpc,
-            boolean evaluated,
-            long totalSteps,
-            ProgressBar bar) {
+    private void logRow(double tps, double valBpc, boolean evaluated) {
         double mean = interval.meanLoss();
         double bpc = mean / Math.log(2) * b.tokensPerCharacter;
         log.add(
@@ -280,19 +298,13 @@ final class LanguageModelRun {
             bar.update(state.step, message);
         }
         if (evaluated || bar == null) {
-            LOG.info("step {}/{}: {}", state.step, totalSteps, message);
+            LOG.info("step {}/{}: {}", state.step, state.totalSteps, message);
         }
     }
 
     /** Saves the final model, its curves and a summary after a last full evaluation. */
     private LanguageModelTrainer.Summary finish(
-            SpikeGptModel block,
-            ParameterStore inference,
-            TokenWindowDataset validation,
-            Path trainingDir,
-            long stepAtStart,
-            double seconds,
-            String stoppedBy)
+            Path trainingDir, long stepAtStart, double seconds, String stoppedBy)
             throws IOException, TranslateException {
         ModelDirectory.save(b.output, block, b.config, b.tokenizer, b.storage, null);
         log.save(trainingDir.resolve("log.csv"));
