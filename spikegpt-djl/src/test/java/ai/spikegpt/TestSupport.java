@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.ParameterStore;
+import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.model.SpikeGptState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -53,6 +59,28 @@ public final class TestSupport {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Runs a model token by token (the recurrent form), from a state.
+     *
+     * @param model the model
+     * @param ps the parameter store
+     * @param tokens the tokens {@code [B, T]}
+     * @param state the state before the first token
+     * @return the logits of every step, {@code [B, T, V]}
+     */
+    public static NDArray stepByStep(
+            SpikeGptModel model, ParameterStore ps, NDArray tokens, SpikeGptState state) {
+        NDList steps = new NDList();
+        for (long t = 0; t < tokens.getShape().get(1); t++) {
+            SpikeGptModel.Output out =
+                    model.forward(
+                            ps, tokens.get(new NDIndex(":, {}:{}", t, t + 1)), state, false, null);
+            steps.add(out.logits());
+            state = out.state();
+        }
+        return NDArrays.concat(steps, 1);
     }
 
     /**

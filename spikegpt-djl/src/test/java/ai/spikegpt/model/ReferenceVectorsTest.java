@@ -3,6 +3,7 @@ package ai.spikegpt.model;
 import static ai.spikegpt.TestSupport.assertClose;
 import static ai.spikegpt.TestSupport.assertRelClose;
 import static ai.spikegpt.TestSupport.floats;
+import static ai.spikegpt.TestSupport.stepByStep;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.spikegpt.ReferenceFixture;
 import ai.spikegpt.ReferenceVectors;
 import ai.spikegpt.io.ModelIO;
 import ai.spikegpt.nn.SegmentedBackward;
@@ -36,24 +38,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReferenceVectorsTest {
 
-    private static final class Fixture implements AutoCloseable {
-        final ReferenceVectors vectors;
-        final NDManager manager = NDManager.newBaseManager();
-        final SpikeGptModel model;
-        final ParameterStore ps = new ParameterStore(manager, false);
-        final NDArray tokens;
+    private static final class Fixture extends ReferenceFixture {
         final NDArray targets;
 
         Fixture(String name) throws IOException {
-            vectors = ReferenceVectors.load(name);
-            model = ModelIO.loadLanguageModel(vectors.weightsFile(), null, manager);
-            tokens = vectors.array(manager, "tokens");
+            super(name);
             targets = vectors.array(manager, "targets");
-        }
-
-        @Override
-        public void close() {
-            manager.close();
         }
     }
 
@@ -277,21 +267,9 @@ class ReferenceVectorsTest {
             ParameterStore ps = new ParameterStore(manager, false);
             NDArray tokens = v.array(manager, "tokens");
             SpikeGptState state = SpikeGptState.zeros(manager, quirks, 2);
-            NDList steps = new NDList();
-            for (long t = 0; t < tokens.getShape().get(1); t++) {
-                SpikeGptModel.Output out =
-                        model.forward(
-                                ps,
-                                tokens.get(new NDIndex(":, {}:{}", t, t + 1)),
-                                state,
-                                false,
-                                null);
-                steps.add(out.logits());
-                state = out.state();
-            }
             assertClose(
                     v.floats("rnn_logits_modelrun"),
-                    floats(NDArrays.concat(steps, 1)),
+                    floats(stepByStep(model, ps, tokens, state)),
                     1e-5,
                     "rnn_logits_modelrun");
         }

@@ -2,13 +2,13 @@ package ai.spikegpt.model;
 
 import static ai.spikegpt.TestSupport.assertClose;
 import static ai.spikegpt.TestSupport.floats;
+import static ai.spikegpt.TestSupport.stepByStep;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -78,21 +78,9 @@ class VariantsTest {
             // recurrent form == parallel form
             NDArray parallel = model.forward(ps, tokens, null, false, null).logits();
             SpikeGptState state = SpikeGptState.zeros(manager, config, 2);
-            NDList steps = new NDList();
-            for (int t = 0; t < 24; t++) {
-                SpikeGptModel.Output out =
-                        model.forward(
-                                ps,
-                                tokens.get(new NDIndex(":, {}:{}", t, t + 1)),
-                                state,
-                                false,
-                                null);
-                steps.add(out.logits());
-                state = out.state();
-            }
             assertClose(
                     floats(parallel),
-                    floats(NDArrays.concat(steps, 1)),
+                    floats(stepByStep(model, ps, tokens, state)),
                     1e-5,
                     variant + " recurrent vs parallel");
 

@@ -11,10 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.training.ParameterStore;
-import ai.spikegpt.ReferenceVectors;
-import ai.spikegpt.io.ModelIO;
-import ai.spikegpt.model.SpikeGptModel;
+import ai.spikegpt.ReferenceFixture;
 import ai.spikegpt.model.SpikeGptState;
 import java.io.IOException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,21 +25,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SpikeMonitorTest {
 
-    private static final class Fixture implements AutoCloseable {
-        final ReferenceVectors vectors;
-        final NDManager manager = NDManager.newBaseManager();
-        final SpikeGptModel model;
-        final ParameterStore ps = new ParameterStore(manager, false);
-        final NDArray tokens;
+    private static final class Fixture extends ReferenceFixture {
         final int batch;
         final int steps;
         final int width;
         final int layers;
 
         Fixture(String name) throws IOException {
-            vectors = ReferenceVectors.load(name);
-            model = ModelIO.loadLanguageModel(vectors.weightsFile(), null, manager);
-            tokens = vectors.array(manager, "tokens");
+            super(name);
             batch = (int) tokens.getShape().get(0);
             steps = (int) tokens.getShape().get(1);
             width = vectors.config.getEmbeddingSize();
