@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 import ai.spikegpt.ReferenceVectors;
+import ai.spikegpt.TestSupport;
 import ai.spikegpt.io.Safetensors;
 import ai.spikegpt.io.TensorSource;
 import ai.spikegpt.model.SpikeGptClassifier;
@@ -309,15 +307,7 @@ class CheckpointImportTest {
         ParameterStore ps = new ParameterStore(manager, false);
         SpikeGptState state =
                 SpikeGptState.zeros(manager, model.getConfig(), (int) tokens.getShape().get(0));
-        NDList steps = new NDList();
-        for (long t = 0; t < tokens.getShape().get(1); t++) {
-            SpikeGptModel.Output out =
-                    model.forward(
-                            ps, tokens.get(new NDIndex(":, {}:{}", t, t + 1)), state, false, null);
-            steps.add(out.logits());
-            state = out.state();
-        }
-        return NDArrays.concat(steps, 1).toFloatArray();
+        return TestSupport.stepByStep(model, ps, tokens, state).toFloatArray();
     }
 
     static double maxDiff(float[] a, float[] b) {
