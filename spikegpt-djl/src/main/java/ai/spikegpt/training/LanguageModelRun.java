@@ -114,10 +114,15 @@ final class LanguageModelRun {
                     if (state.totalSteps == 0 && state.step == b.warmupSteps) {
                         fitToBudget();
                     }
-                    boolean last = state.step == state.totalSteps;
+                    // a run sized by its time budget knows its length only after the warm-up,
+                    // while the data set was sized for more: the schedule's end is the run's end
+                    boolean last = state.totalSteps > 0 && state.step >= state.totalSteps;
                     boolean outOfTime = budget.exhausted();
                     report(last || outOfTime);
-                    if (outOfTime && !last) {
+                    if (last) {
+                        break;
+                    }
+                    if (outOfTime) {
                         stoppedBy = "time";
                         LOG.info(
                                 "time budget of {} minutes reached at step {}",
