@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             SpikesCommand.class,
             ZooPackCommand.class,
+            ServeCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
             CommandLine.HelpCommand.class
