@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             SpikesCommand.class,
             ZooPackCommand.class,
             ServeCommand.class,
+            ServeLoadCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
             CommandLine.HelpCommand.class
