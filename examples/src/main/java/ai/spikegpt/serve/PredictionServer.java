@@ -44,6 +44,7 @@ public final class PredictionServer implements AutoCloseable {
                             config.showJavalinBanner = false;
                             config.startupWatcherEnabled = false;
                             config.http.disableCompression(); // streamed events go out as written
+                            config.http.prefer405over404 = true; // GET /predictions/x: 405
                             config.jetty.modifyServer(s -> s.setStopTimeout(STOP_TIMEOUT_MILLIS));
                             config.requestLogger.http(
                                     (ctx, ms) ->

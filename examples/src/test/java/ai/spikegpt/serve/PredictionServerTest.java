@@ -282,6 +282,7 @@ class PredictionServerTest {
                 "stream takes one prompt");
         assertError(post(CHAR, "text/plain", "\u65e5\u672c"), 400, "");
         assertError(post("no-such-model", "text/plain", "hi"), 404, "no model named no-such-model");
+        assertEquals(405, get("/predictions/" + SST2).statusCode());
     }
 
     @Test
