@@ -140,6 +140,12 @@ final class ServeLoadCommand implements Callable<Integer> {
                             .build();
             ModelRegistry registry = new ModelRegistry();
             registry.load("load", dir, options);
+            if (registry.get("load").orElseThrow().labels().isEmpty()) {
+                registry.close();
+                throw new IllegalArgumentException(
+                        model
+                                + " is a language model: serve-load measures a classifier's batching");
+            }
             try (PredictionServer server = PredictionServer.start(registry, options)) {
                 URI endpoint =
                         URI.create("http://127.0.0.1:" + server.port() + "/predictions/load");

@@ -2,6 +2,7 @@ package ai.spikegpt.serve;
 
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import io.javalin.util.JavalinBindException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class PredictionServer implements AutoCloseable {
      * @param registry the models (closed with the server)
      * @param options host, port and body limit
      * @return the running server
+     * @throws IllegalStateException if the port is taken
      */
     public static PredictionServer start(ModelRegistry registry, ServerOptions options) {
         Routes routes = new Routes(registry, options.getMaxBodyBytes());
@@ -45,7 +47,6 @@ public final class PredictionServer implements AutoCloseable {
                             config.startupWatcherEnabled = false;
                             config.http.disableCompression(); // streamed events go out as written
                             config.http.prefer405over404 = true; // GET /predictions/x: 405
-                            config.jetty.modifyServer(s -> s.setStopTimeout(STOP_TIMEOUT_MILLIS));
                             config.requestLogger.http(
                                     (ctx, ms) ->
                                             LOG.info(
@@ -60,7 +61,21 @@ public final class PredictionServer implements AutoCloseable {
         app.post("/predictions/{name}", routes::predict);
         app.exception(HttpResponseException.class, (e, ctx) -> HttpErrors.reply(ctx, e));
         app.exception(Exception.class, (e, ctx) -> HttpErrors.reply(ctx, e));
-        app.start(options.getHost(), options.getPort());
+        try {
+            app.start(options.getHost(), options.getPort());
+        } catch (JavalinBindException e) {
+            throw new IllegalStateException(
+                    "cannot listen on "
+                            + options.getHost()
+                            + ":"
+                            + options.getPort()
+                            + " ("
+                            + e.getMessage()
+                            + "): stop the other server or give another --port",
+                    e);
+        }
+        // graceful stop (set once started: Jetty's graceful stop fails on a server that never ran)
+        app.jettyServer().server().setStopTimeout(STOP_TIMEOUT_MILLIS);
         PredictionServer server = new PredictionServer(app, registry);
         LOG.info(
                 "serving {} on http://{}:{}",

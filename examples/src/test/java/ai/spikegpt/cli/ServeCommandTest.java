@@ -23,6 +23,34 @@ class ServeCommandTest {
         assertTrue(((String) r[2]).contains("port must be between 0 and 65535"), (String) r[2]);
     }
 
+    @Test
+    void aTakenPortGetsOneLine() throws Exception {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Object[] r =
+                    ImportExportCommandTest.cli(
+                            "serve",
+                            "--model",
+                            "spikegpt-char",
+                            "--port",
+                            Integer.toString(taken.getLocalPort()));
+            assertEquals(ErrorReport.USER_ERROR, r[0], (String) r[2]);
+            assertTrue(
+                    ((String) r[2]).startsWith("error: cannot listen on 127.0.0.1:"),
+                    (String) r[2]);
+            assertTrue(((String) r[2]).contains("give another --port"), (String) r[2]);
+        }
+    }
+
+    @Test
+    void serveLoadRefusesALanguageModel() {
+        Object[] r =
+                ImportExportCommandTest.cli(
+                        "serve-load", "--model", "spikegpt-char", "--requests", "1");
+        assertEquals(ErrorReport.USER_ERROR, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("is a language model"), (String) r[2]);
+    }
+
     /** A short load run: the table's row has every request answered. */
     @Test
     void serveLoadPrintsARowPerBatchSize() {
