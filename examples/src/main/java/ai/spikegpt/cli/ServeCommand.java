@@ -70,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
             names = "--queue",
             defaultValue = "1000",
             description =
-                    "most texts or prompts waiting per model; beyond it requests get 503 (default: ${DEFAULT-VALUE})")
+                    "most texts (classifier) or requests (language model) waiting per model; beyond it requests get 503 (default: ${DEFAULT-VALUE})")
     int queue;
 
     @Option(

@@ -11,9 +11,7 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,6 +25,9 @@ import java.util.concurrent.CompletionException;
  * {"generated_text": whole}}. Requests wait on the models' workers without holding an HTTP thread.
  */
 final class Routes {
+
+    /** The most prompts in one request: a bound on the time it holds a worker. */
+    static final int MAX_PROMPTS = 64;
 
     private final ModelRegistry registry;
     private final int maxBodyBytes;
@@ -115,6 +116,13 @@ final class Routes {
             throw new IllegalArgumentException(
                     "stream takes one prompt: send {\"inputs\": \"text\", \"stream\": true}");
         }
+        if (request.inputs().size() > MAX_PROMPTS) {
+            throw new RequestTooLargeException(
+                    request.inputs().size()
+                            + " prompts in one request, more than "
+                            + MAX_PROMPTS
+                            + ": send them in several requests");
+        }
         if (request.stream()) {
             return lm.submit(() -> stream(ctx, lm, sampling, request.inputs().get(0)));
         }
@@ -132,7 +140,7 @@ final class Routes {
                 });
     }
 
-    /** Streams one generation as server-sent events, each piece flushed as it is produced. */
+    /** Streams one generation as server-sent events ({@link EventStream}). */
     private static void stream(
             Context ctx, ServedLanguageModel lm, SamplingConfig sampling, String prompt) {
         try (Predictor<String, Iterator<String>> predictor = lm.streamingPredictor(sampling)) {
@@ -142,39 +150,7 @@ final class Routes {
             } catch (TranslateException e) {
                 throw new CompletionException(e); // a 400 if a bad prompt caused it
             }
-            ctx.contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache");
-            // the servlet's own stream: each flush sends a chunk (Javalin's wrapper may hold it
-            // back)
-            OutputStream out;
-            try {
-                out = ctx.res().getOutputStream();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the reply stream", e);
-            }
-            StringBuilder whole = new StringBuilder();
-            try {
-                while (pieces.hasNext()) {
-                    String piece = pieces.next();
-                    whole.append(piece);
-                    event(out, "token", piece);
-                }
-                event(out, "generated_text", whole.toString());
-            } catch (RuntimeException e) {
-                // the status line is sent: the failure is the stream's last event
-                event(out, "error", "generation failed: " + e);
-                throw e;
-            }
-        }
-    }
-
-    private static void event(OutputStream out, String key, String value) {
-        JsonObject data = new JsonObject();
-        data.addProperty(key, value);
-        try {
-            out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the client went away", e);
+            EventStream.write(ctx, pieces);
         }
     }
 

@@ -85,7 +85,7 @@ public final class ServerOptions {
     }
 
     /**
-     * @return the most texts (classifiers) or prompts (language models) waiting per model
+     * @return the most texts (classifiers) or requests (language models) waiting per model
      */
     public int getQueueSize() {
         return queueSize;
@@ -152,7 +152,7 @@ public final class ServerOptions {
         }
 
         /**
-         * @param queueSize the most waiting texts or prompts per model @return this builder
+         * @param queueSize the most waiting texts or requests per model @return this builder
          */
         public Builder optQueueSize(int queueSize) {
             this.queueSize = queueSize;

@@ -288,6 +288,13 @@ class PredictionServerTest {
     @Test
     void bodiesOverTheLimitGet413() throws Exception {
         assertError(
+                post(
+                        CHAR,
+                        "application/json",
+                        json(java.util.Map.of("inputs", java.util.Collections.nCopies(65, "A")))),
+                413,
+                "65 prompts in one request, more than 64");
+        assertError(
                 post(SST2, "text/plain", "a".repeat(MAX_BODY + 1)), 413, "limit of " + MAX_BODY);
         assertEquals(200, post(SST2, "text/plain", "a".repeat(MAX_BODY)).statusCode());
     }
