@@ -36,7 +36,9 @@ class ServeCommandTest {
                             Integer.toString(taken.getLocalPort()));
             assertEquals(ErrorReport.USER_ERROR, r[0], (String) r[2]);
             assertTrue(
-                    ((String) r[2]).startsWith("error: cannot listen on 127.0.0.1:"),
+                    ((String) r[2])
+                            .lines()
+                            .anyMatch(l -> l.startsWith("error: cannot listen on 127.0.0.1:")),
                     (String) r[2]);
             assertTrue(((String) r[2]).contains("give another --port"), (String) r[2]);
         }
