@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             SpikesCommand.class,
             ZooPackCommand.class,
+            ServeCommand.class,
+            ServeLoadCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
             CommandLine.HelpCommand.class
@@ -90,6 +92,8 @@ public final class SpikeGptCli implements Runnable {
             setDefault("org.slf4j.simpleLogger.log.ai.spikegpt", "info");
             // a CPU-only machine is expected here: no warning that no CUDA driver was found
             setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+            // serve: a port in use is reported in our one line, not Javalin's too
+            setDefault("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
             setDefault("org.slf4j.simpleLogger.showThreadName", "false");
             setDefault("org.slf4j.simpleLogger.showLogName", "false");
             Locale.setDefault(Locale.ROOT);

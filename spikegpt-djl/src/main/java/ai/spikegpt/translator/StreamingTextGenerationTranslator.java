@@ -11,12 +11,9 @@ import ai.spikegpt.tokenizer.TextTokenizer;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Streaming text generation, {@code String -> Iterator<String>}: with {@code
@@ -57,22 +54,7 @@ public class StreamingTextGenerationTranslator
     @Override
     public StreamOutput<Iterator<String>> processStreamOutput(
             TranslatorContext ctx, Stream<NDList> outputs) {
-        // the block's stream is its one pass over the prompt; the tokens follow it lazily
-        Stream<Long> tokens =
-                outputs.flatMap(
-                        prefill -> {
-                            SpikeGptGenerator.TokenIterator generated =
-                                    generation.generate(ctx, prefill);
-                            return StreamSupport.stream(
-                                            Spliterators.spliteratorUnknownSize(
-                                                    generated, Spliterator.ORDERED),
-                                            false)
-                                    .onClose(generated::close);
-                        });
-        StreamingDecoder decoder = tokenizer.newDecoder();
-        Stream<String> pieces =
-                Stream.concat(tokens.map(decoder::add), Stream.of(0).map(x -> decoder.flush()))
-                        .filter(s -> !s.isEmpty());
+        Iterator<String> pieces = new Pieces(ctx, outputs);
         return new StreamOutput<>() {
             private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
 
@@ -109,7 +91,7 @@ public class StreamingTextGenerationTranslator
             @Override
             protected void computeAsyncOutputInternal(Iterator<String> output) {
                 try {
-                    pieces.forEach(queue::add);
+                    pieces.forEachRemaining(queue::add);
                 } finally {
                     queue.add(END);
                 }
@@ -117,9 +99,68 @@ public class StreamingTextGenerationTranslator
 
             @Override
             public Iterator<String> getIterativeOutputInternal() {
-                return pieces.iterator();
+                return pieces;
             }
         };
+    }
+
+    /**
+     * The decoded pieces, each produced only when it is asked for: one recurrent step per token
+     * after the block's pass over the prompt, decoded piece by piece (pieces never split a
+     * character; empty ones are skipped), the decoder's remainder last. An iterator of its own, as
+     * {@code Stream.flatMap(...).iterator()} would run the whole generation at the first {@code
+     * hasNext}.
+     */
+    private final class Pieces implements Iterator<String> {
+
+        private final TranslatorContext ctx;
+        private final Stream<NDList> outputs;
+        private final Iterator<NDList> prefills;
+        private final StreamingDecoder decoder = tokenizer.newDecoder();
+        private SpikeGptGenerator.TokenIterator tokens;
+        private boolean flushed;
+        private String next;
+
+        Pieces(TranslatorContext ctx, Stream<NDList> outputs) {
+            this.ctx = ctx;
+            this.outputs = outputs;
+            this.prefills = outputs.iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null) {
+                if (tokens != null && tokens.hasNext()) {
+                    next = nonEmpty(decoder.add(tokens.next()));
+                } else if (tokens != null) {
+                    tokens.close();
+                    tokens = null;
+                } else if (prefills.hasNext()) {
+                    tokens = generation.generate(ctx, prefills.next());
+                } else if (!flushed) {
+                    flushed = true;
+                    next = nonEmpty(decoder.flush());
+                } else {
+                    outputs.close();
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            String piece = next;
+            next = null;
+            return piece;
+        }
+
+        private static String nonEmpty(String piece) {
+            return piece.isEmpty() ? null : piece;
+        }
     }
 
     @Override

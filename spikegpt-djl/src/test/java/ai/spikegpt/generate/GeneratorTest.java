@@ -19,10 +19,14 @@ import ai.djl.translate.NoopTranslator;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.tokenizer.CharTokenizer;
+import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.translator.StreamingTextGenerationTranslator;
 import ai.spikegpt.translator.TextGenerationTranslator;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -191,6 +195,74 @@ class GeneratorTest {
                         .getIterativeOutput()
                         .forEachRemaining(pieces::append);
                 assertEquals(direct, pieces.toString());
+            }
+        }
+    }
+
+    /**
+     * Streaming produces each piece when it is asked for: after the first piece only a few tokens
+     * have been decoded, not the whole budget (a {@code flatMap} stream's iterator would generate
+     * everything before returning the first piece).
+     */
+    @Test
+    void streamedPiecesAreProducedOnlyWhenAskedFor() throws Exception {
+        StringBuilder alphabet = new StringBuilder();
+        for (char c = 'a'; c < 'a' + 50; c++) {
+            alphabet.append(c);
+        }
+        CharTokenizer chars = CharTokenizer.fit(alphabet.toString());
+        int[] decoded = {0};
+        TextTokenizer counting =
+                new TextTokenizer() {
+                    @Override
+                    public long[] encode(String text) {
+                        return chars.encode(text);
+                    }
+
+                    @Override
+                    public String decode(long[] ids) {
+                        decoded[0]++;
+                        return chars.decode(ids);
+                    }
+
+                    @Override
+                    public int vocabSize() {
+                        return chars.vocabSize();
+                    }
+
+                    @Override
+                    public String type() {
+                        return chars.type();
+                    }
+
+                    @Override
+                    public OptionalLong endOfText() {
+                        return chars.endOfText();
+                    }
+
+                    @Override
+                    public void save(Path file) throws IOException {
+                        chars.save(file);
+                    }
+                };
+        SamplingConfig sampling =
+                SamplingConfig.builder().optTemperature(0.9f).optMaxTokens(500).optSeed(3).build();
+        try (Model djl = Model.newInstance("spikegpt")) {
+            djl.setBlock(model(djl.getNDManager()));
+            try (Predictor<String, Iterator<String>> streamed =
+                    djl.newPredictor(
+                            new StreamingTextGenerationTranslator(counting, sampling, 100))) {
+                Iterator<String> pieces = streamed.streamingPredict("abc").getIterativeOutput();
+                assertTrue(pieces.hasNext());
+                pieces.next();
+                assertTrue(decoded[0] <= 2, decoded[0] + " tokens decoded for the first piece");
+                int count = 1;
+                while (pieces.hasNext()) {
+                    pieces.next();
+                    count++;
+                }
+                assertEquals(500, count, "one piece a character");
+                assertEquals(500, decoded[0]);
             }
         }
     }
