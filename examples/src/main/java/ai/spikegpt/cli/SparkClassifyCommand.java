@@ -22,7 +22,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code spikegpt spark-classify}: classifies a file or folder of texts on Apache Spark with {@link
@@ -114,13 +116,27 @@ final class SparkClassifyCommand implements Callable<Integer> {
 
     @Mixin ForceOption force;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         OptionChecks.atLeast("--batch-size", batchSize, 1);
         checkLocalInput();
+        if (!output.contains("://")) {
+            force.refuseExisting("--output", Paths.get(output)); // before Spark starts
+        }
         List<String> labels = classifierLabels();
         try (SparkSession spark = session()) {
             Dataset<Row> texts = read(spark);
+            if (!Arrays.asList(texts.columns()).contains(textColumn)) {
+                throw new IllegalArgumentException(
+                        input
+                                + " has no column '"
+                                + textColumn
+                                + "' (it has "
+                                + String.join(", ", texts.columns())
+                                + "): give the texts' column with --text-column");
+            }
             long rows = texts.count();
             if (rows == 0) {
                 throw new IllegalArgumentException(input + " holds no texts: nothing to classify");
@@ -202,10 +218,15 @@ final class SparkClassifyCommand implements Callable<Integer> {
     }
 
     private SparkSession session() {
-        // two start-up warnings that are no news on one machine: no SPARK_LOCAL_IP, no native
-        // Hadoop
-        quiet("org.apache.spark.util.Utils");
-        quiet("org.apache.hadoop.util.NativeCodeLoader");
+        // start-up warnings that are no news on one machine: no SPARK_LOCAL_IP, no native Hadoop
+        quiet("org.apache.spark.util.Utils", "error");
+        quiet("org.apache.hadoop.util.NativeCodeLoader", "error");
+        if (!spec.root().commandLine().getParseResult().originalArgs().contains("--verbose")) {
+            // a failed task is reported in one line (ErrorReport), not by Spark's stack traces
+            quiet("org.apache.spark.executor.Executor", "off");
+            quiet("org.apache.spark.scheduler.TaskSetManager", "off");
+            quiet("org.apache.spark.sql.execution.datasources.FileFormatWriter", "off");
+        }
         SparkSession.Builder builder =
                 SparkSession.builder()
                         .appName("spikegpt spark-classify")
@@ -221,10 +242,10 @@ final class SparkClassifyCommand implements Callable<Integer> {
         return builder.getOrCreate();
     }
 
-    private static void quiet(String logger) {
+    private static void quiet(String logger, String level) {
         String key = "org.slf4j.simpleLogger.log." + logger;
         if (System.getProperty(key) == null) {
-            System.setProperty(key, "error");
+            System.setProperty(key, level);
         }
     }
 
