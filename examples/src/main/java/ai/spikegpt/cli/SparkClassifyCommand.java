@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -41,6 +43,9 @@ final class SparkClassifyCommand implements Callable<Integer> {
 
     /** The answer's struct column while the output is assembled. */
     private static final String ANSWER = "__spikegpt_answer";
+
+    /** {@code local}, {@code local[N]}, {@code local[*]}, {@code local[N,F]}: tasks at once. */
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
 
     /** The observed metric of texts without an answer (null or blank). */
     private static final String BLANK = "__spikegpt_blank";
@@ -126,6 +131,7 @@ final class SparkClassifyCommand implements Callable<Integer> {
             force.refuseExisting("--output", Paths.get(output)); // before Spark starts
         }
         List<String> labels = classifierLabels();
+        shareCores();
         try (SparkSession spark = session()) {
             Dataset<Row> texts = read(spark);
             if (!Arrays.asList(texts.columns()).contains(textColumn)) {
@@ -215,6 +221,26 @@ final class SparkClassifyCommand implements Callable<Integer> {
                             + ", or one made by finetune-classifier)");
         }
         return labels;
+    }
+
+    /**
+     * In local mode N tasks run at once in this JVM, each in its own forward pass: PyTorch gets the
+     * cores divided between them (unless {@code -Dai.djl.pytorch.num_threads} says otherwise), so
+     * that {@code local[2]} on two cores does not run four busy threads.
+     */
+    private void shareCores() {
+        String url = master != null ? master : System.getProperty("spark.master", "local[*]");
+        Matcher local = LOCAL.matcher(url);
+        if (!local.matches()) {
+            return;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        String tasks = local.group(1);
+        int n = tasks == null ? 1 : tasks.equals("*") ? cores : Integer.parseInt(tasks);
+        String key = "ai.djl.pytorch.num_threads";
+        if (Integer.toString(cores).equals(System.getProperty(key, Integer.toString(cores)))) {
+            System.setProperty(key, Integer.toString(Math.max(1, cores / Math.max(1, n))));
+        }
     }
 
     private SparkSession session() {
