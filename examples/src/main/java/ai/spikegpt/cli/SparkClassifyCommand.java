@@ -7,7 +7,6 @@ import ai.spikegpt.zoo.SpikeGptModelZoo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,12 +15,10 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,14 +38,8 @@ import picocli.CommandLine.Spec;
                 "Classify texts on Apache Spark (local[N] here, or a cluster through spark-submit); writes JSON lines (or Parquet, CSV).")
 final class SparkClassifyCommand implements Callable<Integer> {
 
-    /** The answer's struct column while the output is assembled. */
-    private static final String ANSWER = "__spikegpt_answer";
-
     /** {@code local}, {@code local[N]}, {@code local[*]}, {@code local[N,F]}: tasks at once. */
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
-
-    /** The observed metric of texts without an answer (null or blank). */
-    private static final String BLANK = "__spikegpt_blank";
 
     enum InputFormat {
         text,
@@ -151,16 +142,16 @@ final class SparkClassifyCommand implements Callable<Integer> {
                     new TextClassifier()
                             .setModel(model)
                             .setInputCol(textColumn)
-                            .setOutputCol(ANSWER)
+                            .setOutputCol(SparkAnswerColumns.ANSWER)
                             .setBatchSize(batchSize)
                             .transform(texts);
-            Dataset<Row> out = flatten(classified, texts.columns(), labels);
+            Dataset<Row> out = SparkAnswerColumns.flatten(classified, texts.columns(), labels);
             try (SparkOutputFolder folder =
                     SparkOutputFolder.begin(
                             spark.sparkContext().hadoopConfiguration(), output, force.force)) {
                 Observation observation = new Observation("answers");
                 long start = System.nanoTime();
-                write(observed(out, observation, labels), folder.writing());
+                write(SparkAnswerColumns.observed(out, observation, labels), folder.writing());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Map<String, Object> metrics = observation.getAsJava();
                 long written = ((Number) metrics.get("rows")).longValue();
@@ -182,7 +173,7 @@ final class SparkClassifyCommand implements Callable<Integer> {
                         rows / seconds,
                         model,
                         spark.sparkContext().master(),
-                        counts(metrics, labels),
+                        SparkAnswerColumns.counts(metrics, labels),
                         folder.output(),
                         outputFormat);
             }
@@ -292,77 +283,11 @@ final class SparkClassifyCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The input's columns, then {@code label}, {@code probability} and each class's probability
-     * (named by the class).
-     */
-    private static Dataset<Row> flatten(
-            Dataset<Row> classified, String[] inputColumns, List<String> labels) {
-        List<Column> columns = new ArrayList<>();
-        Arrays.stream(inputColumns).map(functions::col).forEach(columns::add);
-        columns.add(functions.col(ANSWER + ".label").as("label"));
-        columns.add(functions.col(ANSWER + ".probability").as("probability"));
-        for (String label : labels) {
-            columns.add(
-                    functions
-                            .element_at(functions.col(ANSWER + ".probabilities"), label)
-                            .as(label));
-        }
-        List<String> names = new ArrayList<>(List.of("label", "probability"));
-        names.addAll(labels);
-        for (String name : names) {
-            if (Arrays.asList(inputColumns).contains(name)) {
-                throw new IllegalArgumentException(
-                        "the input has a column '"
-                                + name
-                                + "', which the answer is written to: rename or drop it");
-            }
-        }
-        if (labels.isEmpty()) {
-            columns.add(functions.col(ANSWER + ".probabilities").as("probabilities"));
-        }
-        return classified.select(columns.toArray(Column[]::new));
-    }
-
     private void write(Dataset<Row> out, String folder) {
         switch (outputFormat) {
             case json -> out.write().json(folder);
             case parquet -> out.write().parquet(folder);
             case csv -> out.write().option("header", "true").csv(folder);
         }
-    }
-
-    /**
-     * Counts the rows and the answers of each class as the output is written (a Spark {@code
-     * Observation}: no second pass over the data).
-     */
-    private static Dataset<Row> observed(
-            Dataset<Row> out, Observation observation, List<String> labels) {
-        List<Column> metrics = new ArrayList<>();
-        metrics.add(functions.count(functions.lit(1)).as("rows"));
-        metrics.add(functions.count(functions.when(functions.col("label").isNull(), 1)).as(BLANK));
-        for (String label : labels) {
-            metrics.add(
-                    functions
-                            .count(functions.when(functions.col("label").equalTo(label), 1))
-                            .as(label));
-        }
-        return out.observe(
-                observation,
-                metrics.get(0),
-                metrics.subList(1, metrics.size()).toArray(Column[]::new));
-    }
-
-    /** "negative 909, positive 912" (and the blank texts, if any). */
-    private static String counts(Map<String, Object> metrics, List<String> labels) {
-        List<String> parts = new ArrayList<>();
-        for (String label : labels) {
-            parts.add(label + " " + metrics.get(label));
-        }
-        long blank = ((Number) metrics.get(BLANK)).longValue();
-        if (blank > 0) {
-            parts.add(blank + " blank (no answer)");
-        }
-        return String.join(", ", parts);
     }
 }
