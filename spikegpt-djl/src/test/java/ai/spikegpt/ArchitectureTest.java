@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * The library's packages depend only downward, so a newcomer can read it bottom up:
  *
  * <pre>
+ *   spark        batch classification on Apache Spark
  *   zoo          the model zoo, its repository and block factory
  *   translator   DJL translators: text in, classifications or text out
  *   generate     sampling and the generation loop
@@ -32,6 +33,8 @@ class ArchitectureTest {
     void packagesDependOnlyDownward() {
         layeredArchitecture()
                 .consideringOnlyDependenciesInLayers()
+                .layer("spark")
+                .definedBy("ai.spikegpt.spark..")
                 .layer("zoo")
                 .definedBy("ai.spikegpt.zoo..")
                 .layer("translator")
@@ -52,27 +55,43 @@ class ArchitectureTest {
                 .definedBy("ai.spikegpt.tokenizer..")
                 .layer("files")
                 .definedBy("ai.spikegpt.files..")
-                .whereLayer("zoo")
+                .whereLayer("spark")
                 .mayNotBeAccessedByAnyLayer()
+                .whereLayer("zoo")
+                .mayOnlyBeAccessedByLayers("spark")
                 .whereLayer("translator")
-                .mayOnlyBeAccessedByLayers("zoo")
+                .mayOnlyBeAccessedByLayers("zoo", "spark")
                 .whereLayer("generate")
-                .mayOnlyBeAccessedByLayers("translator", "zoo")
+                .mayOnlyBeAccessedByLayers("translator", "zoo", "spark")
                 .whereLayer("training")
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("io")
-                .mayOnlyBeAccessedByLayers("training", "translator", "zoo")
+                .mayOnlyBeAccessedByLayers("training", "translator", "zoo", "spark")
                 .whereLayer("spikes")
                 .mayOnlyBeAccessedByLayers("training")
                 .whereLayer("model")
                 .mayOnlyBeAccessedByLayers(
-                        "io", "spikes", "training", "generate", "translator", "zoo")
+                        "io", "spikes", "training", "generate", "translator", "zoo", "spark")
                 .whereLayer("nn")
                 .mayOnlyBeAccessedByLayers(
-                        "model", "io", "spikes", "training", "generate", "translator", "zoo")
+                        "model",
+                        "io",
+                        "spikes",
+                        "training",
+                        "generate",
+                        "translator",
+                        "zoo",
+                        "spark")
                 .whereLayer("tokenizer")
                 .mayOnlyBeAccessedByLayers(
-                        "model", "io", "spikes", "training", "generate", "translator", "zoo")
+                        "model",
+                        "io",
+                        "spikes",
+                        "training",
+                        "generate",
+                        "translator",
+                        "zoo",
+                        "spark")
                 .check(LIBRARY);
     }
 

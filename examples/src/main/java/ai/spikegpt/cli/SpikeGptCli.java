@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         description = "SpikeGPT, a spiking RWKV language model, on the JVM with Deep Java Library.",
         subcommands = {
             ClassifyCommand.class,
+            SparkClassifyCommand.class,
             GenerateCommand.class,
             TrainLmCommand.class,
             EvalLmCommand.class,
