@@ -42,6 +42,8 @@ class ArchitectureTest {
                 .definedBy("ai.spikegpt.training..")
                 .layer("io")
                 .definedBy("ai.spikegpt.io..")
+                .layer("inference")
+                .definedBy("ai.spikegpt.inference..")
                 .layer("spikes")
                 .definedBy("ai.spikegpt.spikes..")
                 .layer("model")
@@ -64,12 +66,21 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("training", "translator", "zoo")
                 .whereLayer("spikes")
                 .mayOnlyBeAccessedByLayers("training")
+                .whereLayer("inference")
+                .mayOnlyBeAccessedByLayers("generate", "translator", "zoo")
                 .whereLayer("model")
                 .mayOnlyBeAccessedByLayers(
-                        "io", "spikes", "training", "generate", "translator", "zoo")
+                        "io", "spikes", "inference", "training", "generate", "translator", "zoo")
                 .whereLayer("nn")
                 .mayOnlyBeAccessedByLayers(
-                        "model", "io", "spikes", "training", "generate", "translator", "zoo")
+                        "model",
+                        "io",
+                        "spikes",
+                        "inference",
+                        "training",
+                        "generate",
+                        "translator",
+                        "zoo")
                 .whereLayer("tokenizer")
                 .mayOnlyBeAccessedByLayers(
                         "model", "io", "spikes", "training", "generate", "translator", "zoo")
