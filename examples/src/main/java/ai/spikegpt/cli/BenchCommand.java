@@ -200,6 +200,8 @@ final class BenchCommand implements Callable<Integer> {
                 new ArrayList<>(
                         List.of(
                                 java,
+                                "--add-modules",
+                                "jdk.incubator.vector",
                                 "-Xmx6g",
                                 "-XX:MaxHeapFreeRatio=100",
                                 "-cp",

@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
             ZooPackCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
+            ClassifyBenchWorker.class,
             CommandLine.HelpCommand.class
         })
 public final class SpikeGptCli implements Runnable {

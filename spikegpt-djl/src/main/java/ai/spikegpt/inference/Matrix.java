@@ -97,17 +97,11 @@ abstract class Matrix {
                 if (w == null) {
                     w = weightRow(j, row);
                 }
-                axpy(xj, w, rowOffset(j, w), y, r * out, out);
+                Axpy.axpy(xj, w, rowOffset(j, w), y, r * out, out);
             }
         }
         finish(y, r0, r1);
         return skipped;
-    }
-
-    private static void axpy(float a, float[] w, int wOff, float[] y, int yOff, int n) {
-        for (int o = 0; o < n; o++) {
-            y[yOff + o] += a * w[wOff + o];
-        }
     }
 
     /** A buffer for one decoded weight row, or null if rows are read in place. */
