@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.spikegpt.inference.JavaClassifier;
+import ai.spikegpt.inference.JavaSpikeGpt;
 import ai.spikegpt.inference.JavaWeights;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptClassifier;
+import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.training.LabeledTextDataset;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
@@ -64,44 +66,51 @@ final class ClassifyBenchWorker implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = ModelArgument.resolve(model);
-        List<String> lines = Files.readAllLines(ids);
+        SpikeGptConfig config = ModelDirectory.config(dir);
         List<int[]> sentences = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            SpikeGptClassifier classifier = ModelDirectory.loadClassifier(dir, manager);
-            int ctx = classifier.getConfig().getContextLength();
-            List<String> names = classifier.getConfig().getLabels();
-            for (String line : lines) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length == 0 || f[0].isEmpty()) {
-                    continue;
-                }
-                // as bench_ref.py: at most ctx tokens, an empty sentence becomes [0]
-                int n = Math.min(ctx, f.length - 1);
-                int[] s = n == 0 ? new int[1] : new int[n];
-                for (int i = 0; i < n; i++) {
-                    s[i] = Integer.parseInt(f[i + 1]);
-                }
-                sentences.add(s);
-                labels.add(LabeledTextDataset.labelIndex(f[0], names));
+        for (String line : Files.readAllLines(ids)) {
+            String[] f = line.trim().split("\\s+");
+            if (f[0].isEmpty()) {
+                continue;
             }
-            boolean java = engine.isJava(false);
-            Function<int[][], float[]> classify;
-            if (java) {
-                JavaClassifier jc = new JavaClassifier(JavaWeights.of(classifier, engine.format()));
-                classify = jc::logits;
-            } else {
-                ParameterStore ps = new ParameterStore(manager, false);
-                classify = batch -> djl(classifier, ps, manager, batch);
+            // as bench_ref.py: at most ctx tokens, an empty sentence becomes [0]
+            int n = Math.min(config.getContextLength(), f.length - 1);
+            int[] s = new int[Math.max(1, n)];
+            for (int i = 0; i < n; i++) {
+                s[i] = Integer.parseInt(f[i + 1]);
             }
-            JsonObject result = measure(sentences, labels, classify);
-            result.addProperty("engine", java ? "java " + engine.format() : "djl");
-            result.addProperty("model", model);
-            result.addProperty(
-                    "kernels", java ? "Java loops, " + Machine.jit() : Machine.loadedBlas());
-            result.addProperty("classes", classifier.getConfig().getClasses());
-            System.out.println("RESULT " + result);
+            sentences.add(s);
+            labels.add(LabeledTextDataset.labelIndex(f[0], config.getLabels()));
         }
+        boolean java = engine.isJava(false);
+        JsonObject result;
+        if (java) {
+            JavaClassifier classifier;
+            // the DJL model only lends its weights: its native memory is freed before the runs
+            try (NDManager manager = NDManager.newBaseManager()) {
+                classifier =
+                        new JavaClassifier(
+                                JavaWeights.of(
+                                        ModelDirectory.loadClassifier(dir, manager),
+                                        engine.format()));
+            }
+            result = measure(sentences, labels, classifier::logits);
+            result.addProperty("engine", "java " + engine.format());
+            result.addProperty(
+                    "skipped_macs", classifier.getModel().getCounter().skippedFraction());
+            result.addProperty("kernels", "Java loops (" + JavaSpikeGpt.kernel() + ")");
+        } else {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                SpikeGptClassifier classifier = ModelDirectory.loadClassifier(dir, manager);
+                ParameterStore ps = new ParameterStore(manager, false);
+                result = measure(sentences, labels, b -> djl(classifier, ps, manager, b));
+            }
+            result.addProperty("engine", "djl");
+            result.addProperty("kernels", Machine.loadedBlas());
+        }
+        result.addProperty("model", model);
+        System.out.println("RESULT " + result);
         return 0;
     }
 

@@ -207,6 +207,13 @@ public final class JavaSpikeGpt {
     }
 
     /**
+     * @return the matrix kernel this JVM runs (the vector API's or the scalar loop), for reports
+     */
+    public static String kernel() {
+        return Axpy.kernel() + ", " + Runtime.getRuntime().availableProcessors() + " threads";
+    }
+
+    /**
      * @return the model's configuration
      */
     public SpikeGptConfig getConfig() {
