@@ -26,6 +26,17 @@ final class Axpy {
         }
     }
 
+    /** {@code out[i] = q[off + i]} for {@code i < n}: int8 weights to floats. */
+    static void bytesToFloats(byte[] q, int off, float[] out, int n) {
+        if (VECTOR) {
+            VectorAxpy.bytesToFloats(q, off, out, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = q[off + i];
+        }
+    }
+
     /**
      * @return which kernel runs, for benchmark reports
      */

@@ -209,10 +209,7 @@ abstract class Matrix {
 
         @Override
         float[] weightRow(int j, float[] scratch) {
-            int base = j * out;
-            for (int o = 0; o < out; o++) {
-                scratch[o] = qt[base + o];
-            }
+            Axpy.bytesToFloats(qt, j * out, scratch, out);
             return scratch;
         }
 
