@@ -146,6 +146,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "alternating rounds per measurement (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(
+            names = "--max-foreign",
+            defaultValue = "0.25",
+            description =
+                    "classify: repeat a run during which other processes used more cores than this"
+                            + " (default: ${DEFAULT-VALUE})")
+    double maxForeign;
+
     @Option(names = "--json", description = "also write all results to this JSON file")
     Path json;
 

@@ -88,7 +88,9 @@ final class ClassifyBench {
                         "--runs",
                         Integer.toString(bench.runs),
                         "--warmup",
-                        Integer.toString(bench.warmup)));
+                        Integer.toString(bench.warmup),
+                        "--max-foreign",
+                        Double.toString(bench.maxForeign)));
         return bench.runForResult(cmd, "classify worker (" + engine + ")", true, tunedEnv());
     }
 
@@ -112,7 +114,9 @@ final class ClassifyBench {
                         "--runs",
                         Integer.toString(bench.runs),
                         "--warmup",
-                        Integer.toString(bench.warmup));
+                        Integer.toString(bench.warmup),
+                        "--max-foreign",
+                        Double.toString(bench.maxForeign));
         JsonObject r = bench.runForResult(cmd, "bench_ref.py", true, tunedEnv());
         r.addProperty("engine", "reference");
         return r;
