@@ -187,7 +187,7 @@ final class ClassifyBench {
         System.out.println("Machine: " + machine);
         System.out.println(
                 "| engine | sentences/s | latency p50 / p99 (batch 1) | peak RSS | accuracy |"
-                        + " sentences/s vs ref | p50 vs ref | RSS vs ref | kernels |");
+                        + " sentences/s / ref | p50 / ref (lower is better) | RSS / ref | kernels |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, JsonObject> e : results.entrySet()) {
             JsonObject r = e.getValue();
@@ -230,10 +230,10 @@ final class ClassifyBench {
                         + "[^/\\s]*\\.so[^/\\s]*)', maps))\n"
                         + "print('torch', torch.__version__, ' '.join(sorted(names)))\n";
         try {
-            Process p =
-                    new ProcessBuilder("/usr/bin/python3", "-c", code)
-                            .redirectErrorStream(true)
-                            .start();
+            ProcessBuilder pb =
+                    new ProcessBuilder("/usr/bin/python3", "-c", code).redirectErrorStream(true);
+            pb.environment().remove("LD_PRELOAD"); // as the reference worker runs: no MKL shim
+            Process p = pb.start();
             try (BufferedReader r =
                     new BufferedReader(
                             new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
