@@ -45,6 +45,8 @@ class ArchitectureTest {
                 .definedBy("ai.spikegpt.training..")
                 .layer("io")
                 .definedBy("ai.spikegpt.io..")
+                .layer("inference")
+                .definedBy("ai.spikegpt.inference..")
                 .layer("spikes")
                 .definedBy("ai.spikegpt.spikes..")
                 .layer("model")
@@ -69,14 +71,24 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("training", "translator", "zoo", "spark")
                 .whereLayer("spikes")
                 .mayOnlyBeAccessedByLayers("training")
+                .whereLayer("inference")
+                .mayOnlyBeAccessedByLayers("generate", "translator", "zoo", "spark")
                 .whereLayer("model")
                 .mayOnlyBeAccessedByLayers(
-                        "io", "spikes", "training", "generate", "translator", "zoo", "spark")
+                        "io",
+                        "spikes",
+                        "inference",
+                        "training",
+                        "generate",
+                        "translator",
+                        "zoo",
+                        "spark")
                 .whereLayer("nn")
                 .mayOnlyBeAccessedByLayers(
                         "model",
                         "io",
                         "spikes",
+                        "inference",
                         "training",
                         "generate",
                         "translator",

@@ -14,6 +14,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.spikegpt.files.AtomicFiles;
+import ai.spikegpt.inference.JavaSpikeGpt;
+import ai.spikegpt.inference.JavaWeights;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.model.SpikeGptState;
@@ -85,8 +87,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", description = "A or B (default: both)")
     String only;
 
-    @Option(names = "--mode", description = "train or rnn (default: both)")
+    @Option(
+            names = "--mode",
+            description =
+                    "train, rnn or classify (default: train and rnn; classify: the sentiment"
+                            + " model's shape, see --ids)")
     String mode;
+
+    @Option(
+            names = "--ids",
+            description =
+                    "classify: sentences as LABEL id id ... lines (default: SST-2 test through"
+                            + " spikegpt-sst2's tokenizer)")
+    Path ids;
 
     @Option(
             names = "--runs",
@@ -133,15 +146,28 @@ final class BenchCommand implements Callable<Integer> {
             description = "alternating rounds per measurement (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(
+            names = "--max-foreign",
+            defaultValue = "0.25",
+            description =
+                    "classify: repeat a run during which other processes used more cores than this"
+                            + " (default: ${DEFAULT-VALUE})")
+    double maxForeign;
+
     @Option(names = "--json", description = "also write all results to this JSON file")
     Path json;
 
     @Mixin ForceOption overwrite;
 
+    @Mixin EngineOption engine;
+
     @Override
     public Integer call() throws Exception {
         if (json != null) {
             overwrite.refuseExisting("--json", json);
+        }
+        if ("classify".equals(mode)) {
+            return new ClassifyBench(this).run();
         }
         List<String> names =
                 only == null
@@ -155,7 +181,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (String m : modes) {
             if (!m.equals("train") && !m.equals("rnn")) {
-                throw new IllegalArgumentException("--mode must be train or rnn, got " + m);
+                throw new IllegalArgumentException(
+                        "--mode must be train, rnn or classify, got " + m);
             }
         }
         List<JsonObject> ours = new ArrayList<>();
@@ -192,20 +219,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private JsonObject runWorker(String name, String workerMode)
             throws IOException, InterruptedException {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        // a heap that never shrinks: the segmented backward keeps its saved values in Java arrays,
-        // and a
-        // heap that shrinks and regrows every step faults its pages in again (seconds a step on B)
-        List<String> cmd =
-                new ArrayList<>(
-                        List.of(
-                                java,
-                                "-Xmx6g",
-                                "-XX:MaxHeapFreeRatio=100",
-                                "-cp",
-                                System.getProperty("java.class.path")));
-        cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
-        cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+        List<String> cmd = javaCommand();
         cmd.addAll(
                 List.of(
                         SpikeGptCli.class.getName(),
@@ -218,8 +232,34 @@ final class BenchCommand implements Callable<Integer> {
                         Integer.toString(runs),
                         "--warmup",
                         Integer.toString(warmup)));
+        if ("rnn".equals(workerMode)) {
+            // batch-1 generation runs on the Java engine unless --engine djl says otherwise
+            cmd.addAll(List.of("--engine", engine.isJava(true) ? "java" : "djl"));
+            cmd.addAll(List.of("--weights", engine.format().toString()));
+        }
         // the MKL shim speeds up training's large matrix products but slows batch-1 generation
         return runForResult(cmd, "DJL worker", "rnn".equals(workerMode));
+    }
+
+    /** The JVM of a worker process: this JVM's class path, the native thread settings. */
+    List<String> javaCommand() {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        // a heap that never shrinks: the segmented backward keeps its saved values in Java arrays,
+        // and a heap that shrinks and regrows every step faults its pages in again (seconds a step
+        // on B)
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                java,
+                                "--add-modules",
+                                "jdk.incubator.vector",
+                                "-Xmx6g",
+                                "-XX:MaxHeapFreeRatio=100",
+                                "-cp",
+                                System.getProperty("java.class.path")));
+        cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
+        cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+        return cmd;
     }
 
     private static final String MKL_SHIM = "mkl_any_vendor";
@@ -232,7 +272,14 @@ final class BenchCommand implements Callable<Integer> {
         return System.getenv().getOrDefault("LD_PRELOAD", "").contains(MKL_SHIM);
     }
 
-    private JsonObject runForResult(List<String> cmd, String what, boolean withoutShim)
+    JsonObject runForResult(List<String> cmd, String what, boolean withoutShim)
+            throws IOException, InterruptedException {
+        return runForResult(cmd, what, withoutShim, TUNED_ENV);
+    }
+
+    /** Runs a benchmark process in the environment given (unless --no-env-tuning). */
+    JsonObject runForResult(
+            List<String> cmd, String what, boolean withoutShim, Map<String, String> tuned)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         if (withoutShim) {
@@ -253,7 +300,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (!noEnvTuning) {
-            pb.environment().putAll(TUNED_ENV);
+            pb.environment().putAll(tuned);
         }
         for (String kv : extraEnv) {
             int eq = kv.indexOf('=');
@@ -282,11 +329,15 @@ final class BenchCommand implements Callable<Integer> {
         return result;
     }
 
-    private Path referenceScript() {
-        Path dir =
-                shared != null
-                        ? shared
-                        : Paths.get(System.getenv().getOrDefault("SPIKEGPT_SHARED", "../shared"));
+    /** The shared folder: --shared, $SPIKEGPT_SHARED or ../shared. */
+    Path sharedDir() {
+        return shared != null
+                ? shared
+                : Paths.get(System.getenv().getOrDefault("SPIKEGPT_SHARED", "../shared"));
+    }
+
+    Path referenceScript() {
+        Path dir = sharedDir();
         Path script = dir.resolve("reference/bench_ref.py");
         if (!Files.isRegularFile(script)) {
             throw new IllegalArgumentException(
@@ -375,7 +426,7 @@ final class BenchCommand implements Callable<Integer> {
                     "| %s | %.2f M | %s | %.1f | %s | %s | %.0f MB | %s |%n",
                     describe(cfg),
                     o.get("params").getAsLong() / 1e6,
-                    m,
+                    o.has("engine") ? m + " (" + o.get("engine").getAsString() + ")" : m,
                     tok,
                     refTok,
                     ratio,
@@ -418,6 +469,8 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--max-retries", defaultValue = "12")
         int maxRetries;
 
+        @Mixin EngineOption engine;
+
         @Override
         public Integer call() throws Exception {
             int[] c = CONFIGS.get(only);
@@ -445,7 +498,19 @@ final class BenchCommand implements Callable<Integer> {
                     result.addProperty("tokens_per_s", batch * c[3] / median(times));
                 } else {
                     block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1));
-                    rnnRuns(model, block, c[5], times, rejected);
+                    if (engine.isJava(false)) {
+                        JavaSpikeGpt java =
+                                new JavaSpikeGpt(JavaWeights.of(block, engine.format()));
+                        result.addProperty("engine", "java " + engine.format());
+                        JavaRnnRuns.run(
+                                java,
+                                c[5],
+                                runs + warmup + maxRetries,
+                                () -> times.size() >= runs,
+                                (it, m) -> record(it, m, times, rejected));
+                    } else {
+                        rnnRuns(model, block, c[5], times, rejected);
+                    }
                     result.addProperty("gen_tokens", c[5]);
                     result.addProperty("tokens_per_s", c[5] / median(times));
                 }

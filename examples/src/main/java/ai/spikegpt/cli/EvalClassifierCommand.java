@@ -3,6 +3,7 @@ package ai.spikegpt.cli;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.training.ConfusionMatrix;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Option;
 final class EvalClassifierCommand implements Callable<Integer> {
 
     @Mixin ModelOption model;
+
+    @Mixin EngineOption engine;
 
     @Option(
             names = "--data",
@@ -54,32 +57,62 @@ final class EvalClassifierCommand implements Callable<Integer> {
             }
         }
         ConfusionMatrix matrix = new ConfusionMatrix(labels);
-        try (ZooModel<String, Classifications> zooModel = ClassifierCriteria.of(dir).loadModel();
-                Predictor<String, Classifications> predictor = zooModel.newPredictor()) {
-            // texts of similar length share a batch: less padding
-            List<Integer> order =
-                    IntStream.range(0, examples.size())
-                            .boxed()
-                            .sorted(Comparator.comparingInt(i -> examples.get(i).text().length()))
-                            .toList();
-            Progress bar = ConsoleProgress.of("Classifying", examples.size());
-            bar.start(0);
-            for (int from = 0; from < order.size(); from += batchSize) {
-                List<Integer> batch = order.subList(from, Math.min(order.size(), from + batchSize));
-                List<Classifications> results =
-                        predictor.batchPredict(
-                                batch.stream().map(i -> examples.get(i).text()).toList());
-                for (int j = 0; j < batch.size(); j++) {
-                    matrix.add(
-                            actual[batch.get(j)],
-                            labels.indexOf(results.get(j).best().getClassName()));
-                }
-                bar.update(from + batch.size());
+        // texts of similar length share a batch: less padding
+        List<Integer> order =
+                IntStream.range(0, examples.size())
+                        .boxed()
+                        .sorted(Comparator.comparingInt(i -> examples.get(i).text().length()))
+                        .toList();
+        if (engine.isJava(false)) {
+            try (JavaTextClassifier java = new JavaTextClassifier(dir, engine.format())) {
+                score(order, examples, actual, matrix, java::best);
             }
-            bar.end();
+        } else {
+            try (ZooModel<String, Classifications> zooModel =
+                            ClassifierCriteria.of(dir).loadModel();
+                    Predictor<String, Classifications> predictor = zooModel.newPredictor()) {
+                score(
+                        order,
+                        examples,
+                        actual,
+                        matrix,
+                        texts -> {
+                            List<Classifications> results = predictor.batchPredict(texts);
+                            return results.stream()
+                                    .mapToInt(r -> labels.indexOf(r.best().getClassName()))
+                                    .toArray();
+                        });
+            }
         }
         System.out.println(data + " with " + dir + ":");
         System.out.print(matrix.format());
         return 0;
+    }
+
+    /** Classifies batch by batch with a progress bar, adding each result to the matrix. */
+    private void score(
+            List<Integer> order,
+            List<LabeledTextDataset.Example> examples,
+            int[] actual,
+            ConfusionMatrix matrix,
+            BatchClassifier classify)
+            throws TranslateException {
+        Progress bar = ConsoleProgress.of("Classifying", examples.size());
+        bar.start(0);
+        for (int from = 0; from < order.size(); from += batchSize) {
+            List<Integer> batch = order.subList(from, Math.min(order.size(), from + batchSize));
+            int[] best = classify.best(batch.stream().map(i -> examples.get(i).text()).toList());
+            for (int j = 0; j < batch.size(); j++) {
+                matrix.add(actual[batch.get(j)], best[j]);
+            }
+            bar.update(from + batch.size());
+        }
+        bar.end();
+    }
+
+    /** A batch of texts to the indices of their best labels. */
+    @FunctionalInterface
+    private interface BatchClassifier {
+        int[] best(List<String> texts) throws TranslateException;
     }
 }

@@ -5,6 +5,8 @@ import ai.djl.training.ParameterStore;
 import ai.spikegpt.generate.SamplingConfig;
 import ai.spikegpt.generate.SequenceModel;
 import ai.spikegpt.generate.SpikeGptGenerator;
+import ai.spikegpt.inference.JavaSpikeGpt;
+import ai.spikegpt.inference.JavaWeights;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
 final class GenerateCommand implements Callable<Integer> {
 
     @Mixin ModelOption model;
+
+    @Mixin EngineOption engine;
 
     @Option(names = "--prompt", required = true, description = "the text to continue")
     String prompt;
@@ -89,7 +93,11 @@ final class GenerateCommand implements Callable<Integer> {
             tokenizer.encode(prompt); // checks the prompt's characters
             SpikeGptModel lm = ModelDirectory.loadLanguageModel(dir, manager);
             SpikeGptGenerator generator =
-                    new SpikeGptGenerator(SequenceModel.of(lm, new ParameterStore(manager, false)));
+                    new SpikeGptGenerator(
+                            engine.isJava(true)
+                                    ? SequenceModel.of(
+                                            new JavaSpikeGpt(JavaWeights.of(lm, engine.format())))
+                                    : SequenceModel.of(lm, new ParameterStore(manager, false)));
             System.out.print(prompt);
             generator.generate(
                     manager,

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
             ServeLoadCommand.class,
             BenchCommand.class,
             BenchCommand.Worker.class,
+            ClassifyBenchWorker.class,
             CommandLine.HelpCommand.class
         })
 public final class SpikeGptCli implements Runnable {

@@ -72,6 +72,33 @@ class ClassifierCommandsTest {
         assertTrue(scored.contains("| bad | 100.00% | 100.00% | 100.00% | 8 |"), scored);
         assertTrue(
                 scored.contains("| bad | 8 | 0 |") && scored.contains("| good | 0 | 8 |"), scored);
+        // the Java engine prints the same evaluation; its int8 weights too on this easy task
+        for (String weights : new String[] {"fp32", "int8"}) {
+            assertEquals(
+                    scored,
+                    LogitsCommandTest.run(
+                            "eval-classifier",
+                            "--model",
+                            out.toString(),
+                            "--data",
+                            dev.toString(),
+                            "--engine",
+                            "java",
+                            "--weights",
+                            weights),
+                    weights);
+        }
+        Object[] wrong =
+                ImportExportCommandTest.cli(
+                        "eval-classifier",
+                        "--model",
+                        out.toString(),
+                        "--data",
+                        dev.toString(),
+                        "--weights",
+                        "int8");
+        assertEquals(2, wrong[0], wrong[2].toString());
+        assertTrue(wrong[2].toString().contains("needs the Java engine"), wrong[2].toString());
 
         String classified =
                 LogitsCommandTest.run(

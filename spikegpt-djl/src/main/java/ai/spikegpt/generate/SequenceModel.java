@@ -3,18 +3,21 @@ package ai.spikegpt.generate;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.TranslateException;
+import ai.spikegpt.inference.JavaSpikeGpt;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.model.SpikeGptState;
 
 /**
  * A SpikeGPT language model as the generator sees it: run a chunk of tokens from a state, get the
- * last position's logits and the next state. Two implementations: the block itself ({@link
- * #of(SpikeGptModel, ParameterStore)}) or a DJL {@link Predictor} over the model ({@link
- * #of(Predictor, SpikeGptConfig)}), so generation works wherever a {@code Predictor} is the way in.
+ * last position's logits and the next state. Three implementations: the block itself ({@link
+ * #of(SpikeGptModel, ParameterStore)}), a DJL {@link Predictor} over the model ({@link
+ * #of(Predictor, SpikeGptConfig)}), so generation works wherever a {@code Predictor} is the way in,
+ * or the pure-Java engine ({@link #of(JavaSpikeGpt)}), the fastest for one sequence.
  */
 public interface SequenceModel {
 
@@ -31,6 +34,33 @@ public interface SequenceModel {
      * @return the model's configuration
      */
     SpikeGptConfig config();
+
+    /**
+     * Opens a session: this model with a recurrent state of batch 1 that the session owns, fed
+     * tokens one chunk at a time. The generator drives every model through it; the default keeps
+     * the state in DJL arrays, the Java engine in Java arrays.
+     *
+     * @param manager the manager under which the session keeps its arrays
+     * @param state the state to start from (the session takes it over), or null for the empty one
+     * @return the session; close it to free its state
+     */
+    default Session start(NDManager manager, SpikeGptState state) {
+        return new NDArraySession(this, manager, state);
+    }
+
+    /** A sequence being read: a model and its state, fed tokens. */
+    interface Session extends AutoCloseable {
+        /**
+         * Runs tokens from the current state, which moves on past them.
+         *
+         * @param tokens the next token ids
+         * @return the logits after the last of them {@code [V]}
+         */
+        float[] run(long[] tokens);
+
+        @Override
+        void close();
+    }
 
     /**
      * The result of a run.
@@ -60,6 +90,16 @@ public interface SequenceModel {
                 return model.getConfig();
             }
         };
+    }
+
+    /**
+     * Wraps the pure-Java engine: no native call per step, the state in Java arrays.
+     *
+     * @param engine the engine
+     * @return the sequence model
+     */
+    static SequenceModel of(JavaSpikeGpt engine) {
+        return new JavaSequenceModel(engine);
     }
 
     /**

@@ -1,12 +1,8 @@
 package ai.spikegpt.generate;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import ai.spikegpt.model.SpikeGptState;
-import ai.spikegpt.nn.Tensors;
 import ai.spikegpt.tokenizer.StreamingDecoder;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import java.util.Arrays;
@@ -90,7 +86,7 @@ public final class SpikeGptGenerator {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
-        return new TokenIterator(manager.newSubManager(), prompt.clone(), config);
+        return new TokenIterator(manager, prompt.clone(), config);
     }
 
     /**
@@ -107,30 +103,28 @@ public final class SpikeGptGenerator {
      */
     public TokenIterator iterator(
             NDManager manager, SpikeGptState state, NDArray lastLogits, SamplingConfig config) {
-        TokenIterator tokens = new TokenIterator(manager.newSubManager(), null, config);
-        NDList read = state.toNDList();
-        read.add(lastLogits);
-        Tensors.keep(read, tokens.session);
-        tokens.state = state;
-        tokens.logits = lastLogits;
+        TokenIterator tokens = new TokenIterator(manager, null, config);
+        tokens.session = model.start(manager, state);
+        tokens.logits = lastLogits.toFloatArray();
+        lastLogits.close();
         return tokens;
     }
 
     /** Generated tokens, one recurrent step per {@link #next()}. */
     public final class TokenIterator implements Iterator<Long>, AutoCloseable {
-        private final NDManager session;
+        private final NDManager manager;
+        private SequenceModel.Session session;
         private final long[] prompt;
         private final SamplingConfig config;
         private final TokenSampler sampler;
-        private SpikeGptState state;
-        private NDArray logits;
+        private float[] logits;
         private Long next;
         private long lastToken;
         private int produced;
         private boolean done;
 
-        TokenIterator(NDManager session, long[] prompt, SamplingConfig config) {
-            this.session = session;
+        TokenIterator(NDManager manager, long[] prompt, SamplingConfig config) {
+            this.manager = manager;
             this.prompt = prompt;
             this.config = config;
             this.sampler = new TokenSampler(config);
@@ -159,12 +153,12 @@ public final class SpikeGptGenerator {
                 close();
                 return;
             }
-            if (state == null) {
+            if (session == null) {
                 readPrompt();
             } else if (produced > 0) {
                 run(new long[] {lastToken});
             }
-            long token = sampler.sample(logits.toFloatArray(), model.config().getVocabSize());
+            long token = sampler.sample(logits, model.config().getVocabSize());
             if (config.isStop(token)) {
                 close();
                 return;
@@ -176,31 +170,24 @@ public final class SpikeGptGenerator {
 
         private void readPrompt() {
             int context = model.config().getContextLength();
-            state = SpikeGptState.zeros(session, model.config(), 1);
+            session = model.start(manager, null);
             for (int start = 0; start < prompt.length; start += context) {
                 run(Arrays.copyOfRange(prompt, start, Math.min(prompt.length, start + context)));
             }
         }
 
-        /**
-         * Runs tokens from the current state and replaces the state and the logits with the new
-         * ones, freeing the old: a generation holds one step's arrays however long it runs.
-         */
+        /** Runs tokens from the current state; the session frees the previous step. */
         private void run(long[] tokens) {
-            SequenceModel.Step step = step(session, tokens, state);
-            state.close();
-            if (logits != null) {
-                logits.close();
-            }
-            state = step.state();
-            logits = step.logits();
+            logits = session.run(tokens);
         }
 
         @Override
         public void close() {
             if (!done) {
                 done = true;
-                session.close();
+                if (session != null) {
+                    session.close();
+                }
             }
         }
     }
@@ -241,25 +228,5 @@ public final class SpikeGptGenerator {
             onText.accept(rest);
         }
         return text.toString();
-    }
-
-    /**
-     * Runs one chunk and moves only the logits and the new state to the session. Everything else
-     * the step creates is freed when it returns: the input and what derives from it with the step's
-     * own manager, and results computed from parameters alone (which DJL puts in the parameters'
-     * manager) with the scope. The scope alone would not do: DJL does not register arrays created
-     * from Java data, such as the input, in a scope.
-     */
-    private SequenceModel.Step step(NDManager session, long[] tokens, SpikeGptState state) {
-        try (NDManager stepManager = session.newSubManager();
-                NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            SequenceModel.Step step =
-                    model.run(stepManager.create(tokens, new Shape(1, tokens.length)), state);
-            NDList kept = step.state().toNDList();
-            kept.add(step.logits());
-            Tensors.keep(kept, session);
-            return step;
-        }
     }
 }

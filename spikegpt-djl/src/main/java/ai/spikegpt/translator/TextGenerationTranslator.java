@@ -11,6 +11,9 @@ import ai.djl.translate.TranslatorContext;
 import ai.spikegpt.generate.SamplingConfig;
 import ai.spikegpt.generate.SequenceModel;
 import ai.spikegpt.generate.SpikeGptGenerator;
+import ai.spikegpt.inference.JavaSpikeGpt;
+import ai.spikegpt.inference.JavaWeights;
+import ai.spikegpt.inference.WeightFormat;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.model.SpikeGptState;
 import ai.spikegpt.tokenizer.TextTokenizer;
@@ -21,15 +24,17 @@ import java.util.List;
  * Text generation as a DJL translator, {@code String -> String}: the prompt is tokenized and the
  * model block ({@link SpikeGptModel}) reads it in its parallel form, from the empty state to the
  * state after the prompt; then this translator's {@link SamplingConfig} drives the recurrent steps
- * ({@link SpikeGptGenerator}) and the new tokens are decoded. The output is the continuation,
- * without the prompt. The block only maps (tokens, state) to (logits, state): generation, and the
- * sampling settings, stay out of it.
+ * ({@link SpikeGptGenerator}, on the pure-Java engine) and the new tokens are decoded. The output
+ * is the continuation, without the prompt. The block only maps (tokens, state) to (logits, state):
+ * generation, and the sampling settings, stay out of it.
  */
 public class TextGenerationTranslator implements NoBatchifyTranslator<String, String> {
 
     protected final TextTokenizer tokenizer;
     protected final SamplingConfig sampling;
     protected final int maxPromptTokens;
+    private SpikeGptModel javaModel;
+    private JavaSpikeGpt java;
 
     /**
      * @param tokenizer the model's tokenizer
@@ -84,9 +89,29 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
         NDArray logits = prefill.head();
         NDArray last = logits.get(new NDIndex(":, -1"));
         SpikeGptState state = SpikeGptState.fromNDList(prefill.subNDList(1), model.getConfig());
+        JavaSpikeGpt java = javaEngine(model);
         SequenceModel steps =
-                SequenceModel.of(model, new ParameterStore(ctx.getNDManager(), false));
+                java != null
+                        ? SequenceModel.of(java)
+                        : SequenceModel.of(model, new ParameterStore(ctx.getNDManager(), false));
         return new SpikeGptGenerator(steps).iterator(ctx.getNDManager(), state, last, sampling);
+    }
+
+    /**
+     * The recurrent steps after the prompt run on the pure-Java engine (no native call a step),
+     * over a copy of the block's weights taken on first use; null for a model it does not run
+     * (learnable neuron parameters), which then steps through the DJL block.
+     */
+    private synchronized JavaSpikeGpt javaEngine(SpikeGptModel model) {
+        if (javaModel != model) {
+            javaModel = model;
+            try {
+                java = new JavaSpikeGpt(JavaWeights.of(model, WeightFormat.FP32));
+            } catch (IllegalArgumentException e) {
+                java = null;
+            }
+        }
+        return java;
     }
 
     private static SpikeGptModel model(TranslatorContext ctx) {

@@ -1,0 +1,229 @@
+package ai.spikegpt.inference;
+
+import ai.spikegpt.model.SpikeGptConfig;
+import ai.spikegpt.model.Variant;
+
+/**
+ * SpikeGPT's forward pass in pure Java: {@code tokens [batch, steps]} from a caller-owned {@link
+ * JavaState} to the {@code ln_out} output and the logits, the state updated in place. Per layer,
+ * each matrix is one pass over its weight array for all positions at once (see {@link Matrix}), and
+ * the recurrences (token shift, WKV, LIF) are loops over {@code float[]}: no native call at all.
+ * One token at a time it is the recurrent form; a whole prompt at a time it is the parallel form;
+ * both equal the DJL blocks' results (fp32: to about 1e-6).
+ *
+ * <p>Event-driven: with {@link #setSparse(boolean)} (the default), a product skips every input that
+ * is exactly zero: relu²'s zeros in the channel mix (SpikeGPT-B: its silent hidden neurons), and
+ * the zeros of every other input, with the same result as the dense product. {@link #getCounter()}
+ * tells how many multiply-accumulates that saved.
+ *
+ * <p>Not thread-safe for concurrent calls on one state; calls on separate states may run at once.
+ */
+public final class JavaSpikeGpt {
+
+    private final JavaWeights weights;
+    private final SpikeGptConfig config;
+    private final MacCounter counter = new MacCounter();
+    private boolean sparse = true;
+
+    /**
+     * @param weights the model's weights
+     */
+    public JavaSpikeGpt(JavaWeights weights) {
+        this.weights = weights;
+        this.config = weights.config;
+    }
+
+    /**
+     * Runs tokens and returns the {@code ln_out} output of every position.
+     *
+     * @param tokens the token ids {@code [batch, steps]}, row-major
+     * @param batch the batch size (the state's)
+     * @param steps the tokens per row
+     * @param state the state before the tokens, updated to the state after them
+     * @return the hidden states {@code [batch, steps, C]}
+     * @throws IllegalArgumentException for ids outside the vocabulary or a state of another batch
+     */
+    public float[] hidden(int[] tokens, int batch, int steps, JavaState state) {
+        if (tokens.length != batch * steps || steps < 1) {
+            throw new IllegalArgumentException(
+                    "expected " + batch + " x " + steps + " >= 1 token ids, got " + tokens.length);
+        }
+        if (state.batch != batch || state.layers.length != weights.layers.length) {
+            throw new IllegalArgumentException(
+                    "the state is for a batch of " + state.batch + ", the tokens for " + batch);
+        }
+        int c = config.getEmbeddingSize();
+        int rows = batch * steps;
+        float[] x = new float[rows * c];
+        for (int r = 0; r < rows; r++) {
+            int id = tokens[r];
+            if (id < 0 || id >= config.getVocabSize()) {
+                throw new IllegalArgumentException(
+                        "token id "
+                                + id
+                                + " is outside the model's vocabulary [0, "
+                                + config.getVocabSize()
+                                + "): the tokenizer does not match this model");
+            }
+            System.arraycopy(weights.embedding, id * c, x, r * c, c);
+        }
+        if (config.isBinaryEmbedding()) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = x[i] - 0f >= 0f ? 1f : 0f;
+            }
+        }
+        for (int i = 0; i < weights.layers.length; i++) {
+            x = block(i, x, batch, steps, state.layers[i]);
+        }
+        return Kernels.layerNorm(x, rows, c, weights.lnOut, config.getLayerNormEps());
+    }
+
+    /**
+     * Runs tokens and returns the logits of the last position of every row: one generation step (or
+     * a prompt).
+     *
+     * @param tokens the token ids {@code [batch, steps]}, row-major
+     * @param batch the batch size
+     * @param steps the tokens per row
+     * @param state the state, updated in place
+     * @return the logits {@code [batch, V]}
+     */
+    public float[] lastLogits(int[] tokens, int batch, int steps, JavaState state) {
+        float[] h = hidden(tokens, batch, steps, state);
+        int c = config.getEmbeddingSize();
+        float[] last = new float[batch * c];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(h, ((b + 1) * steps - 1) * c, last, b * c, c);
+        }
+        return logits(last, batch);
+    }
+
+    /**
+     * Applies the generation head.
+     *
+     * @param hidden hidden states {@code [rows, C]}
+     * @param rows the number of rows
+     * @return the logits {@code [rows, V]}
+     */
+    public float[] logits(float[] hidden, int rows) {
+        if (weights.head == null) {
+            throw new IllegalStateException("these weights have no generation head");
+        }
+        float[] out = new float[rows * config.getVocabSize()];
+        weights.head.multiply(hidden, rows, out, sparse, counter);
+        return out;
+    }
+
+    private float[] block(int i, float[] x, int batch, int steps, float[][] st) {
+        JavaWeights.Layer w = weights.layers[i];
+        int c = config.getEmbeddingSize();
+        int hid = config.getFfnHiddenSize();
+        int rows = batch * steps;
+        float eps = config.getLayerNormEps();
+        if (w.ln0() != null) {
+            x = Kernels.layerNorm(x, rows, c, w.ln0(), eps);
+        }
+        // time mix
+        float[] a = Kernels.layerNorm(x, rows, c, w.ln1(), eps);
+        float[][] mixed =
+                Kernels.shift(a, batch, steps, c, st[0], w.attMixK(), w.attMixV(), w.attMixR());
+        float[] k = product(w.attKey(), mixed[0], rows);
+        float[] v = product(w.attValue(), mixed[1], rows);
+        float[] r = product(w.attReceptance(), mixed[2], rows);
+        Kernels.sigmoid(r);
+        float[] y = Kernels.wkv(k, v, batch, steps, c, w.decay(), w.first(), st[1], st[2], st[3]);
+        for (int j = 0; j < y.length; j++) {
+            y[j] = r[j] * y[j];
+        }
+        float[] att = product(w.attOutput(), y, rows);
+        scale(att, i);
+        Kernels.fire(att, batch, steps, c, st[5], config);
+        for (int j = 0; j < x.length; j++) {
+            x[j] += att[j];
+        }
+        // channel mix
+        float[] f = Kernels.layerNorm(x, rows, c, w.ln2(), eps);
+        float[][] fm = Kernels.shift(f, batch, steps, c, st[4], w.ffnMixK(), w.ffnMixR());
+        float[] kk = product(w.ffnKey(), fm[0], rows);
+        if (config.getVariant() == Variant.SPIKEGPT_B) {
+            Kernels.lif(kk, batch, steps, hid, st[7], config);
+        } else {
+            for (int j = 0; j < kk.length; j++) {
+                float z = Math.max(kk[j], 0f);
+                kk[j] = z * z;
+            }
+        }
+        float[] rr = product(w.ffnReceptance(), fm[1], rows);
+        Kernels.sigmoid(rr);
+        float[] ffn = product(w.ffnValue(), kk, rows);
+        for (int j = 0; j < ffn.length; j++) {
+            ffn[j] = rr[j] * ffn[j];
+        }
+        scale(ffn, i);
+        Kernels.fire(ffn, batch, steps, c, st[6], config);
+        for (int j = 0; j < x.length; j++) {
+            x[j] += ffn[j];
+        }
+        int every = config.getRescaleEvery();
+        if (every > 0 && (i + 1) % every == 0) {
+            for (int j = 0; j < x.length; j++) {
+                x[j] *= 0.5f;
+            }
+        }
+        return x;
+    }
+
+    /** The original RNN script's output scaling, 1 / 2^(layer / rescale_every), if set. */
+    private void scale(float[] out, int layer) {
+        int every = config.getRescaleEvery();
+        if (every > 0 && layer / every > 0) {
+            float s = (float) Math.pow(2, -(layer / every));
+            for (int j = 0; j < out.length; j++) {
+                out[j] *= s;
+            }
+        }
+    }
+
+    private float[] product(Matrix m, float[] x, int rows) {
+        float[] y = new float[rows * m.out];
+        m.multiply(x, rows, y, sparse, counter);
+        return y;
+    }
+
+    /**
+     * Sets whether matrix products skip zero inputs (the default); the results are the same.
+     *
+     * @param sparse whether to skip
+     */
+    public void setSparse(boolean sparse) {
+        this.sparse = sparse;
+    }
+
+    /**
+     * @return the counter of multiply-accumulates (dense and skipped) since creation or reset
+     */
+    public MacCounter getCounter() {
+        return counter;
+    }
+
+    /**
+     * @return the matrix kernel this JVM runs (the vector API's or the scalar loop), for reports
+     */
+    public static String kernel() {
+        return Axpy.kernel() + ", " + Runtime.getRuntime().availableProcessors() + " threads";
+    }
+
+    /**
+     * @return the model's configuration
+     */
+    public SpikeGptConfig getConfig() {
+        return config;
+    }
+
+    /**
+     * @return the weights
+     */
+    public JavaWeights getWeights() {
+        return weights;
+    }
+}

@@ -1,0 +1,147 @@
+package ai.spikegpt.inference;
+
+import ai.spikegpt.model.SpikeGptConfig;
+import ai.spikegpt.model.Variant;
+import ai.spikegpt.nn.ResetMode;
+
+/**
+ * The element-wise pieces of a block over a {@code [batch, steps, width]} sequence, each written in
+ * the float operation order of the DJL blocks, so that the results agree to the last bits and a
+ * spike decision right at the threshold comes out the same.
+ */
+final class Kernels {
+
+    private Kernels() {}
+
+    /** LayerNorm over each row of {@code width}: biased variance, affine. */
+    static float[] layerNorm(float[] x, int rows, int width, float[][] affine, float eps) {
+        float[] out = new float[x.length];
+        float[] gamma = affine[0];
+        float[] beta = affine[1];
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            double sum = 0;
+            for (int i = 0; i < width; i++) {
+                sum += x[base + i];
+            }
+            float mean = (float) (sum / width);
+            double sq = 0;
+            for (int i = 0; i < width; i++) {
+                double d = x[base + i] - mean;
+                sq += d * d;
+            }
+            float inv = (float) (1.0 / Math.sqrt(sq / width + eps));
+            for (int i = 0; i < width; i++) {
+                out[base + i] = (x[base + i] - mean) * inv * gamma[i] + beta[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The token shift: {@code xx[t] = x[t-1]} ({@code xx[0]} = the carried previous input), then
+     * {@code (x - xx) m + xx} for each mixing vector. The carried input becomes {@code x[T-1]}.
+     */
+    static float[][] shift(
+            float[] x, int batch, int steps, int width, float[] previous, float[]... mixes) {
+        float[][] out = new float[mixes.length][x.length];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                int row = (b * steps + t) * width;
+                for (int c = 0; c < width; c++) {
+                    float xx = t == 0 ? previous[b * width + c] : x[row - width + c];
+                    float dx = x[row + c] - xx;
+                    for (int m = 0; m < mixes.length; m++) {
+                        out[m][row + c] = dx * mixes[m][c] + xx;
+                    }
+                }
+            }
+            System.arraycopy(x, (b * steps + steps - 1) * width, previous, b * width, width);
+        }
+        return out;
+    }
+
+    static void sigmoid(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+        }
+    }
+
+    /** The WKV recurrence of {@code nn.Wkv} (no gradient), updating {@code (aa, bb, pp)}. */
+    static float[] wkv(
+            float[] k,
+            float[] v,
+            int batch,
+            int steps,
+            int width,
+            float[] w,
+            float[] u,
+            float[] aa,
+            float[] bb,
+            float[] pp) {
+        float[] y = new float[k.length];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                int base = (b * steps + t) * width;
+                for (int c = 0; c < width; c++) {
+                    int s = b * width + c;
+                    float kt = k[base + c];
+                    float vt = v[base + c];
+                    float uk = u[c] + kt;
+                    float m = Math.max(pp[s], uk);
+                    float e1 = (float) Math.exp(pp[s] - m);
+                    float e2 = (float) Math.exp(uk - m);
+                    y[base + c] = (e1 * aa[s] + e2 * vt) / (e1 * bb[s] + e2);
+                    float pw = pp[s] + w[c];
+                    float m2 = Math.max(pw, kt);
+                    float g = (float) Math.exp(pw - m2);
+                    float a = (float) Math.exp(kt - m2);
+                    aa[s] = g * aa[s] + a * vt;
+                    bb[s] = g * bb[s] + a;
+                    pp[s] = m2;
+                }
+            }
+        }
+        return y;
+    }
+
+    /**
+     * The block's neuron over a sequence of input currents, in place: LIF (membrane {@code v}
+     * carried and updated), Heaviside (memoryless) or none (vanilla RWKV: the current passes).
+     */
+    static void fire(float[] x, int batch, int steps, int width, float[] v, SpikeGptConfig cfg) {
+        Variant variant = cfg.getVariant();
+        float theta = cfg.getThreshold();
+        if (variant == Variant.RWKV || variant == Variant.HEAVISIDE_RWKV) {
+            java.util.Arrays.fill(v, 0f); // no membrane: the DJL block carries zeros
+            if (variant == Variant.HEAVISIDE_RWKV) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = x[i] - theta >= 0f ? 1f : 0f;
+                }
+            }
+            return;
+        }
+        lif(x, batch, steps, width, v, cfg);
+    }
+
+    /** LIF as {@code nn.LifNeuron} with a fixed tau: {@code h = v + (x - v) / tau}. */
+    static void lif(float[] x, int batch, int steps, int width, float[] v, SpikeGptConfig cfg) {
+        float tau = cfg.getTau();
+        float theta = cfg.getThreshold();
+        float reset = cfg.getResetPotential();
+        boolean hard = cfg.getResetMode() == ResetMode.HARD;
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                int base = (b * steps + t) * width;
+                for (int c = 0; c < width; c++) {
+                    int s = b * width + c;
+                    float vi = v[s];
+                    float h = vi + (x[base + c] - vi) / tau;
+                    boolean spike = h >= theta;
+                    x[base + c] = spike ? 1f : 0f;
+                    v[s] = hard ? (spike ? reset : h) : h - theta * (spike ? 1f : 0f);
+                }
+            }
+        }
+    }
+}
