@@ -3,6 +3,7 @@ package ai.spikegpt.inference;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.Variant;
 import ai.spikegpt.nn.ResetMode;
+import ai.spikegpt.nn.WkvRecurrence;
 
 /**
  * The element-wise pieces of a block over a {@code [batch, steps, width]} sequence, each written in
@@ -81,26 +82,7 @@ final class Kernels {
             float[] pp) {
         float[] y = new float[k.length];
         for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < steps; t++) {
-                int base = (b * steps + t) * width;
-                for (int c = 0; c < width; c++) {
-                    int s = b * width + c;
-                    float kt = k[base + c];
-                    float vt = v[base + c];
-                    float uk = u[c] + kt;
-                    float m = Math.max(pp[s], uk);
-                    float e1 = (float) Math.exp(pp[s] - m);
-                    float e2 = (float) Math.exp(uk - m);
-                    y[base + c] = (e1 * aa[s] + e2 * vt) / (e1 * bb[s] + e2);
-                    float pw = pp[s] + w[c];
-                    float m2 = Math.max(pw, kt);
-                    float g = (float) Math.exp(pw - m2);
-                    float a = (float) Math.exp(kt - m2);
-                    aa[s] = g * aa[s] + a * vt;
-                    bb[s] = g * bb[s] + a;
-                    pp[s] = m2;
-                }
-            }
+            WkvRecurrence.scanRow(b, steps, width, k, v, w, u, aa, bb, pp, y);
         }
         return y;
     }

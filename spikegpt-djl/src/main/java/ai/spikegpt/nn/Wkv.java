@@ -114,28 +114,7 @@ public final class Wkv {
         Parallel.rows(
                 batch,
                 (long) steps * width,
-                b -> {
-                    for (int t = 0; t < steps; t++) {
-                        int base = (b * steps + t) * width;
-                        for (int c = 0; c < width; c++) {
-                            int s = b * width + c;
-                            float kt = kf[base + c];
-                            float vt = vf[base + c];
-                            float uk = uf[c] + kt;
-                            float m = Math.max(pp[s], uk);
-                            float e1 = (float) Math.exp(pp[s] - m);
-                            float e2 = (float) Math.exp(uk - m);
-                            y[base + c] = (e1 * aa[s] + e2 * vt) / (e1 * bb[s] + e2);
-                            float pw = pp[s] + wf[c];
-                            float m2 = Math.max(pw, kt);
-                            float g = (float) Math.exp(pw - m2);
-                            float a = (float) Math.exp(kt - m2);
-                            aa[s] = g * aa[s] + a * vt;
-                            bb[s] = g * bb[s] + a;
-                            pp[s] = m2;
-                        }
-                    }
-                });
+                b -> WkvRecurrence.scanRow(b, steps, width, kf, vf, wf, uf, aa, bb, pp, y));
         NDManager manager = k.getManager();
         NDArray[] state = Tensors.fromJava(manager, new Shape(batch, width), aa, bb, pp);
         return new Result(Tensors.fromJava(manager, y, shape), state[0], state[1], state[2]);
