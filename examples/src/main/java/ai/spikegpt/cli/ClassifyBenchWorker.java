@@ -1,6 +1,7 @@
 package ai.spikegpt.cli;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -180,26 +181,25 @@ final class ClassifyBenchWorker implements Callable<Integer> {
 
     private static float[] djl(
             SpikeGptClassifier classifier, ParameterStore ps, NDManager manager, int[][] batch) {
-        int length = Arrays.stream(batch).mapToInt(s -> s.length).max().orElse(1);
-        long[] tokens = new long[batch.length * length];
-        float[] mask = new float[batch.length * length];
-        for (int b = 0; b < batch.length; b++) {
-            for (int t = 0; t < batch[b].length; t++) {
-                tokens[b * length + t] = batch[b][t];
-                mask[b * length + t] = 1f;
-            }
-        }
         try (NDManager step = manager.newSubManager();
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Shape shape = new Shape(batch.length, length);
-            NDArray logits =
-                    classifier.classify(
-                            ps, step.create(tokens, shape), step.create(mask, shape), false);
+            NDList inputs = paddedInputs(step, batch);
+            NDArray logits = classifier.classify(ps, inputs.get(0), inputs.get(1), false);
             float[] out = logits.toFloatArray();
             logits.close();
             return out;
         }
+    }
+
+    /** The sentences as the translator batches them: (tokens, mask), zero-padded to the longest. */
+    static NDList paddedInputs(NDManager manager, int[][] batch) {
+        NDList[] items = new NDList[batch.length];
+        for (int b = 0; b < batch.length; b++) {
+            long[] ids = Arrays.stream(batch[b]).asLongStream().toArray();
+            items[b] = new NDList(manager.create(ids), manager.ones(new Shape(ids.length)));
+        }
+        return SpikeGptClassifier.inputBatchifier().batchify(items);
     }
 
     private static int argmax(float[] x, int from, int n) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -257,18 +258,12 @@ class JavaEngineZooIT {
 
     private static float[] djlLogits(
             SpikeGptClassifier classifier, ParameterStore ps, NDManager manager, int[][] batch) {
-        int length = Arrays.stream(batch).mapToInt(s -> s.length).max().orElse(1);
-        long[] tokens = new long[batch.length * length];
-        float[] mask = new float[batch.length * length];
+        NDList[] items = new NDList[batch.length];
         for (int b = 0; b < batch.length; b++) {
-            for (int t = 0; t < batch[b].length; t++) {
-                tokens[b * length + t] = batch[b][t];
-                mask[b * length + t] = 1f;
-            }
+            long[] ids = Arrays.stream(batch[b]).asLongStream().toArray();
+            items[b] = new NDList(manager.create(ids), manager.ones(new Shape(ids.length)));
         }
-        Shape shape = new Shape(batch.length, length);
-        return classifier
-                .classify(ps, manager.create(tokens, shape), manager.create(mask, shape), false)
-                .toFloatArray();
+        NDList inputs = SpikeGptClassifier.inputBatchifier().batchify(items);
+        return classifier.classify(ps, inputs.get(0), inputs.get(1), false).toFloatArray();
     }
 }
