@@ -1,7 +1,6 @@
 package ai.spikegpt.inference;
 
 import ai.spikegpt.model.SpikeGptConfig;
-import ai.spikegpt.model.Variant;
 
 /**
  * SpikeGPT's forward pass in pure Java: {@code tokens [batch, steps]} from a caller-owned {@link
@@ -22,6 +21,7 @@ public final class JavaSpikeGpt {
 
     private final JavaWeights weights;
     private final SpikeGptConfig config;
+    private final JavaBlock[] blocks;
     private final MacCounter counter = new MacCounter();
     private boolean sparse = true;
 
@@ -31,6 +31,10 @@ public final class JavaSpikeGpt {
     public JavaSpikeGpt(JavaWeights weights) {
         this.weights = weights;
         this.config = weights.config;
+        this.blocks = new JavaBlock[weights.layers.length];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = new JavaBlock(weights.layers[i], config, i);
+        }
     }
 
     /**
@@ -72,10 +76,12 @@ public final class JavaSpikeGpt {
                 x[i] = x[i] - 0f >= 0f ? 1f : 0f;
             }
         }
-        for (int i = 0; i < weights.layers.length; i++) {
-            x = block(i, x, batch, steps, state.layers[i]);
+        JavaBlock.Buffers buffers = new JavaBlock.Buffers(rows, c, config.getFfnHiddenSize());
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i].forward(x, batch, steps, state.layers[i], buffers, this::product);
         }
-        return Kernels.layerNorm(x, rows, c, weights.lnOut, config.getLayerNormEps());
+        Kernels.layerNorm(x, x, 0, rows, c, weights.lnOut, config.getLayerNormEps());
+        return x;
     }
 
     /**
@@ -114,80 +120,8 @@ public final class JavaSpikeGpt {
         return out;
     }
 
-    private float[] block(int i, float[] x, int batch, int steps, float[][] st) {
-        JavaWeights.Layer w = weights.layers[i];
-        int c = config.getEmbeddingSize();
-        int hid = config.getFfnHiddenSize();
-        int rows = batch * steps;
-        float eps = config.getLayerNormEps();
-        if (w.ln0() != null) {
-            x = Kernels.layerNorm(x, rows, c, w.ln0(), eps);
-        }
-        // time mix
-        float[] a = Kernels.layerNorm(x, rows, c, w.ln1(), eps);
-        float[][] mixed =
-                Kernels.shift(a, batch, steps, c, st[0], w.attMixK(), w.attMixV(), w.attMixR());
-        float[] k = product(w.attKey(), mixed[0], rows);
-        float[] v = product(w.attValue(), mixed[1], rows);
-        float[] r = product(w.attReceptance(), mixed[2], rows);
-        Kernels.sigmoid(r);
-        float[] y = Kernels.wkv(k, v, batch, steps, c, w.decay(), w.first(), st[1], st[2], st[3]);
-        for (int j = 0; j < y.length; j++) {
-            y[j] = r[j] * y[j];
-        }
-        float[] att = product(w.attOutput(), y, rows);
-        scale(att, i);
-        Kernels.fire(att, batch, steps, c, st[5], config);
-        for (int j = 0; j < x.length; j++) {
-            x[j] += att[j];
-        }
-        // channel mix
-        float[] f = Kernels.layerNorm(x, rows, c, w.ln2(), eps);
-        float[][] fm = Kernels.shift(f, batch, steps, c, st[4], w.ffnMixK(), w.ffnMixR());
-        float[] kk = product(w.ffnKey(), fm[0], rows);
-        if (config.getVariant() == Variant.SPIKEGPT_B) {
-            Kernels.lif(kk, batch, steps, hid, st[7], config);
-        } else {
-            for (int j = 0; j < kk.length; j++) {
-                float z = Math.max(kk[j], 0f);
-                kk[j] = z * z;
-            }
-        }
-        float[] rr = product(w.ffnReceptance(), fm[1], rows);
-        Kernels.sigmoid(rr);
-        float[] ffn = product(w.ffnValue(), kk, rows);
-        for (int j = 0; j < ffn.length; j++) {
-            ffn[j] = rr[j] * ffn[j];
-        }
-        scale(ffn, i);
-        Kernels.fire(ffn, batch, steps, c, st[6], config);
-        for (int j = 0; j < x.length; j++) {
-            x[j] += ffn[j];
-        }
-        int every = config.getRescaleEvery();
-        if (every > 0 && (i + 1) % every == 0) {
-            for (int j = 0; j < x.length; j++) {
-                x[j] *= 0.5f;
-            }
-        }
-        return x;
-    }
-
-    /** The original RNN script's output scaling, 1 / 2^(layer / rescale_every), if set. */
-    private void scale(float[] out, int layer) {
-        int every = config.getRescaleEvery();
-        if (every > 0 && layer / every > 0) {
-            float s = (float) Math.pow(2, -(layer / every));
-            for (int j = 0; j < out.length; j++) {
-                out[j] *= s;
-            }
-        }
-    }
-
-    private float[] product(Matrix m, float[] x, int rows) {
-        float[] y = new float[rows * m.out];
+    private void product(Matrix m, float[] x, int rows, float[] y) {
         m.multiply(x, rows, y, sparse, counter);
-        return y;
     }
 
     /**
@@ -210,7 +144,10 @@ public final class JavaSpikeGpt {
      * @return the matrix kernel this JVM runs (the vector API's or the scalar loop), for reports
      */
     public static String kernel() {
-        return Axpy.kernel() + ", " + Runtime.getRuntime().availableProcessors() + " threads";
+        return PanelKernel.kernel()
+                + ", "
+                + Runtime.getRuntime().availableProcessors()
+                + " threads";
     }
 
     /**

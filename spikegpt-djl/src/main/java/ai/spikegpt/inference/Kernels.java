@@ -6,20 +6,21 @@ import ai.spikegpt.nn.ResetMode;
 import ai.spikegpt.nn.WkvRecurrence;
 
 /**
- * The element-wise pieces of a block over a {@code [batch, steps, width]} sequence, each written in
- * the float operation order of the DJL blocks, so that the results agree to the last bits and a
- * spike decision right at the threshold comes out the same.
+ * The element-wise pieces of a block over the batch rows {@code b0 <= b < b1} of a {@code [batch,
+ * steps, width]} sequence (batch rows are independent, so ranges of them can run on separate
+ * threads), each written in the float operation order of the DJL blocks, so that the results agree
+ * to the last bits and a spike decision right at the threshold comes out the same.
  */
 final class Kernels {
 
     private Kernels() {}
 
-    /** LayerNorm over each row of {@code width}: biased variance, affine. */
-    static float[] layerNorm(float[] x, int rows, int width, float[][] affine, float eps) {
-        float[] out = new float[x.length];
+    /** LayerNorm over each row of {@code width} in rows [r0, r1): biased variance, affine. */
+    static void layerNorm(
+            float[] x, float[] out, int r0, int r1, int width, float[][] affine, float eps) {
         float[] gamma = affine[0];
         float[] beta = affine[1];
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int base = r * width;
             double sum = 0;
             for (int i = 0; i < width; i++) {
@@ -36,17 +37,23 @@ final class Kernels {
                 out[base + i] = (x[base + i] - mean) * inv * gamma[i] + beta[i];
             }
         }
-        return out;
     }
 
     /**
      * The token shift: {@code xx[t] = x[t-1]} ({@code xx[0]} = the carried previous input), then
-     * {@code (x - xx) m + xx} for each mixing vector. The carried input becomes {@code x[T-1]}.
+     * {@code out[m] = (x - xx) mixes[m] + xx} for each mixing vector. The carried input becomes
+     * {@code x[T-1]}.
      */
-    static float[][] shift(
-            float[] x, int batch, int steps, int width, float[] previous, float[]... mixes) {
-        float[][] out = new float[mixes.length][x.length];
-        for (int b = 0; b < batch; b++) {
+    static void shift(
+            float[] x,
+            int b0,
+            int b1,
+            int steps,
+            int width,
+            float[] previous,
+            float[][] out,
+            float[]... mixes) {
+        for (int b = b0; b < b1; b++) {
             for (int t = 0; t < steps; t++) {
                 int row = (b * steps + t) * width;
                 for (int c = 0; c < width; c++) {
@@ -59,60 +66,61 @@ final class Kernels {
             }
             System.arraycopy(x, (b * steps + steps - 1) * width, previous, b * width, width);
         }
-        return out;
     }
 
-    static void sigmoid(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+    /** The logistic function on {@code x[from, to)}, in place. */
+    static void sigmoid(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             x[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
         }
     }
 
-    /** The WKV recurrence of {@code nn.Wkv} (no gradient), updating {@code (aa, bb, pp)}. */
-    static float[] wkv(
+    /** The WKV recurrence of {@code nn.Wkv} (no gradient) into y, updating {@code (aa, bb, pp)}. */
+    static void wkv(
             float[] k,
             float[] v,
-            int batch,
+            int b0,
+            int b1,
             int steps,
             int width,
             float[] w,
             float[] u,
-            float[] aa,
-            float[] bb,
-            float[] pp) {
-        float[] y = new float[k.length];
-        for (int b = 0; b < batch; b++) {
-            WkvRecurrence.scanRow(b, steps, width, k, v, w, u, aa, bb, pp, y);
+            float[][] state,
+            float[] y) {
+        for (int b = b0; b < b1; b++) {
+            WkvRecurrence.scanRow(b, steps, width, k, v, w, u, state[1], state[2], state[3], y);
         }
-        return y;
     }
 
     /**
      * The block's neuron over a sequence of input currents, in place: LIF (membrane {@code v}
      * carried and updated), Heaviside (memoryless) or none (vanilla RWKV: the current passes).
      */
-    static void fire(float[] x, int batch, int steps, int width, float[] v, SpikeGptConfig cfg) {
+    static void fire(
+            float[] x, int b0, int b1, int steps, int width, float[] v, SpikeGptConfig cfg) {
         Variant variant = cfg.getVariant();
         float theta = cfg.getThreshold();
         if (variant == Variant.RWKV || variant == Variant.HEAVISIDE_RWKV) {
-            java.util.Arrays.fill(v, 0f); // no membrane: the DJL block carries zeros
+            // no membrane: the DJL block carries zeros
+            java.util.Arrays.fill(v, b0 * width, b1 * width, 0f);
             if (variant == Variant.HEAVISIDE_RWKV) {
-                for (int i = 0; i < x.length; i++) {
+                for (int i = b0 * steps * width; i < b1 * steps * width; i++) {
                     x[i] = x[i] - theta >= 0f ? 1f : 0f;
                 }
             }
             return;
         }
-        lif(x, batch, steps, width, v, cfg);
+        lif(x, b0, b1, steps, width, v, cfg);
     }
 
     /** LIF as {@code nn.LifNeuron} with a fixed tau: {@code h = v + (x - v) / tau}. */
-    static void lif(float[] x, int batch, int steps, int width, float[] v, SpikeGptConfig cfg) {
+    static void lif(
+            float[] x, int b0, int b1, int steps, int width, float[] v, SpikeGptConfig cfg) {
         float tau = cfg.getTau();
         float theta = cfg.getThreshold();
         float reset = cfg.getResetPotential();
         boolean hard = cfg.getResetMode() == ResetMode.HARD;
-        for (int b = 0; b < batch; b++) {
+        for (int b = b0; b < b1; b++) {
             for (int t = 0; t < steps; t++) {
                 int base = (b * steps + t) * width;
                 for (int c = 0; c < width; c++) {

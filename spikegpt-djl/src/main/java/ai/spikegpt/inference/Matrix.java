@@ -1,29 +1,39 @@
 package ai.spikegpt.inference;
 
+import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
- * A bias-free Linear's weight {@code W [out, in]} for {@code y = W x}, stored transposed ({@code
- * [in, out]}): the product is then a sum of weight rows scaled by the inputs, {@code y += x[j]
- * W^T[j]}, an axpy over contiguous memory that the JIT compiles to vector instructions, and an
- * input that is exactly zero (a silent neuron) is skipped with its whole row: the event-driven
- * product. The rows of a batch are taken in blocks, so every weight row is read from memory once a
- * block and reused from the cache.
+ * A bias-free Linear's weight {@code W [out, in]} for {@code y = W x}, stored for {@link
+ * PanelKernel}: transposed and cut into panels of {@link PanelKernel#WIDTH} output columns, each
+ * panel's {@code [in, width]} block contiguous, so that a product streams each panel from memory
+ * front to back (as a BLAS packs its operands). The rows of x are taken {@link PanelKernel#GROUP}
+ * at a time against a panel with the sums in registers; a large product is cut into tasks by rows
+ * and by panels for the common fork-join pool. Every output is summed over the inputs in the same
+ * order whatever the cut, so the results do not depend on the batch, the threads or the sparsity.
  */
 abstract class Matrix {
 
-    /** Rows of x that share one pass over the weights. */
-    private static final int BLOCK = 8;
+    /** Rows of one task: a block of x that stays in the cache while the panels stream by. */
+    private static final int ROW_CHUNK = 64;
+
+    /** Input columns decoded at a time by the formats that are not stored as floats. */
+    static final int DECODE_CHUNK = 64;
 
     /** Below this many multiply-accumulates a product runs on the calling thread alone. */
-    private static final long PARALLEL_WORK = 1 << 21;
+    private static final long PARALLEL_WORK = 1 << 18;
+
+    static final int PANEL = PanelKernel.WIDTH;
 
     final int out;
     final int in;
+    private final int panels;
 
     Matrix(int out, int in) {
         this.out = out;
         this.in = in;
+        this.panels = (out + PANEL - 1) / PANEL;
     }
 
     /**
@@ -42,12 +52,23 @@ abstract class Matrix {
         }
         switch (format) {
             case FP16:
-                return new Fp16(w, out, in);
+                return new Fp16Matrix(w, out, in);
             case INT8:
-                return new Int8(w, out, in);
+                return new Int8Matrix(w, out, in);
             default:
-                return new Fp32(w, out, in);
+                return new Fp32Matrix(w, out, in);
         }
+    }
+
+    /** Where {@code W[o, j]} goes in the packed layout. */
+    final int packedIndex(int o, int j) {
+        int panel = o / PANEL;
+        return panel * PANEL * in + j * width(panel) + o - panel * PANEL;
+    }
+
+    /** The columns of a panel (the last one may be narrower). */
+    final int width(int panel) {
+        return Math.min(PANEL, out - panel * PANEL);
     }
 
     /**
@@ -56,176 +77,130 @@ abstract class Matrix {
      * @param x the inputs {@code [rows, in]}
      * @param rows the number of rows
      * @param y receives the outputs {@code [rows, out]} (overwritten)
-     * @param sparse whether to skip zero inputs (the result is the same)
+     * @param sparse whether to skip inputs that are zero (the result is the same)
      * @param counter counts the multiply-accumulates, or null
      */
     final void multiply(float[] x, int rows, float[] y, boolean sparse, MacCounter counter) {
-        int blocks = (rows + BLOCK - 1) / BLOCK;
         long work = (long) rows * in * out;
-        long skipped;
-        if (blocks > 1 && work >= PARALLEL_WORK) {
-            skipped =
-                    IntStream.range(0, blocks)
-                            .parallel()
-                            .mapToLong(b -> block(x, b * BLOCK, rows, y, sparse))
-                            .sum();
-        } else {
-            skipped = 0;
-            for (int b = 0; b < blocks; b++) {
-                skipped += block(x, b * BLOCK, rows, y, sparse);
-            }
+        int rowTasks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
+        int panelTasks = 1;
+        if (work >= PARALLEL_WORK) {
+            int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
+            panelTasks = Math.min(panels, Math.max(1, (2 * threads + rowTasks - 1) / rowTasks));
         }
+        int tasks = rowTasks * panelTasks;
+        int splits = panelTasks;
+        // the columns each group of rows needs, listed once for all panels
+        int groups = (rows + PanelKernel.GROUP - 1) / PanelKernel.GROUP;
+        int[][] active = new int[groups][in];
+        int[] counts = new int[groups];
+        long skipped = 0;
+        for (int g = 0; g < groups; g++) {
+            int r = g * PanelKernel.GROUP;
+            int group = Math.min(PanelKernel.GROUP, rows - r);
+            counts[g] = PanelKernel.activeColumns(x, r * in, in, group, in, sparse, active[g]);
+            skipped += (long) (in - counts[g]) * group;
+        }
+        IntStream each = IntStream.range(0, tasks);
+        if (work >= PARALLEL_WORK) {
+            each = each.parallel();
+        }
+        each.forEach(t -> task(x, rows, y, active, counts, t, splits));
         if (counter != null) {
             counter.add(work, skipped * out);
         }
     }
 
-    /** One block of rows; returns the number of inputs skipped. */
-    private long block(float[] x, int r0, int rows, float[] y, boolean sparse) {
-        int r1 = Math.min(rows, r0 + BLOCK);
-        java.util.Arrays.fill(y, r0 * out, r1 * out, 0f);
-        float[] row = scratch();
-        long skipped = 0;
-        for (int j = 0; j < in; j++) {
-            float[] w = null;
+    /** One task: a chunk of rows against a range of panels. */
+    private void task(
+            float[] x, int rows, float[] y, int[][] all, int[] allCounts, int task, int splits) {
+        int r0 = task / splits * ROW_CHUNK;
+        int r1 = Math.min(rows, r0 + ROW_CHUNK);
+        int split = task % splits;
+        int g0 = r0 / PanelKernel.GROUP;
+        int groups = (r1 - r0 + PanelKernel.GROUP - 1) / PanelKernel.GROUP;
+        int[][] active = Arrays.copyOfRange(all, g0, g0 + groups);
+        int[] counts = Arrays.copyOfRange(allCounts, g0, g0 + groups);
+        int p1 = (int) ((long) panels * (split + 1) / splits);
+        for (int p = (int) ((long) panels * split / splits); p < p1; p++) {
+            int o = p * PANEL;
             for (int r = r0; r < r1; r++) {
-                float xj = x[r * in + j];
-                if (sparse && xj == 0f) {
-                    skipped++;
-                    continue;
-                }
-                if (w == null) {
-                    w = weightRow(j, row);
-                }
-                Axpy.axpy(xj, w, rowOffset(j, w), y, r * out, out);
+                Arrays.fill(y, r * out + o, r * out + o + width(p), 0f);
             }
-        }
-        finish(y, r0, r1);
-        return skipped;
-    }
-
-    /** A buffer for one decoded weight row, or null if rows are read in place. */
-    abstract float[] scratch();
-
-    /** Returns the array holding row j of {@code W^T} (decoded into the scratch if needed). */
-    abstract float[] weightRow(int j, float[] scratch);
-
-    /** Where row j starts in the array {@link #weightRow} returned. */
-    abstract int rowOffset(int j, float[] w);
-
-    /** Applies per-output scales to the finished rows, if the format has them. */
-    void finish(float[] y, int r0, int r1) {}
-
-    /** fp32: the rows are read in place. */
-    private static final class Fp32 extends Matrix {
-        private final float[] wt;
-
-        Fp32(float[] w, int out, int in) {
-            super(out, in);
-            wt = new float[w.length];
-            for (int o = 0; o < out; o++) {
-                for (int j = 0; j < in; j++) {
-                    wt[j * out + o] = w[o * in + j];
+            if (packed() != null) {
+                for (int g = 0; g < groups; g++) {
+                    int r = r0 + g * PanelKernel.GROUP;
+                    PanelKernel.accumulate(
+                            x,
+                            r * in,
+                            in,
+                            Math.min(PanelKernel.GROUP, r1 - r),
+                            active[g],
+                            0,
+                            counts[g],
+                            packed(),
+                            packedIndex(o, 0),
+                            width(p),
+                            y,
+                            r * out + o,
+                            out);
                 }
+            } else {
+                decodedPanel(x, r0, r1, p, active, counts, y);
             }
-        }
-
-        @Override
-        float[] scratch() {
-            return null;
-        }
-
-        @Override
-        float[] weightRow(int j, float[] scratch) {
-            return wt;
-        }
-
-        @Override
-        int rowOffset(int j, float[] w) {
-            return j * out;
+            finish(y, r0, r1, o, width(p));
         }
     }
 
-    /** fp16: a row is decoded once per block of inputs. */
-    private static final class Fp16 extends Matrix {
-        private final short[] wt;
-
-        Fp16(float[] w, int out, int in) {
-            super(out, in);
-            wt = new short[w.length];
-            for (int o = 0; o < out; o++) {
-                for (int j = 0; j < in; j++) {
-                    wt[j * out + o] = Half.fromFloat(w[o * in + j]);
+    /** A panel of a format that is decoded {@link #DECODE_CHUNK} input columns at a time. */
+    private void decodedPanel(
+            float[] x, int r0, int r1, int p, int[][] active, int[] counts, float[] y) {
+        float[] scratch = new float[DECODE_CHUNK * PANEL];
+        int o = p * PANEL;
+        int width = width(p);
+        int[] from = new int[active.length];
+        int[] to = new int[active.length];
+        for (int j0 = 0; j0 < in; j0 += DECODE_CHUNK) {
+            int end = Math.min(in, j0 + DECODE_CHUNK);
+            boolean any = false;
+            for (int g = 0; g < active.length; g++) {
+                from[g] = to[g];
+                while (to[g] < counts[g] && active[g][to[g]] < end) {
+                    to[g]++;
                 }
+                any |= to[g] > from[g];
             }
-        }
-
-        @Override
-        float[] scratch() {
-            return new float[out];
-        }
-
-        @Override
-        float[] weightRow(int j, float[] scratch) {
-            int base = j * out;
-            for (int o = 0; o < out; o++) {
-                scratch[o] = Half.toFloat(wt[base + o]);
+            if (!any) {
+                continue; // every input of the chunk is silent: not even decoded
             }
-            return scratch;
-        }
-
-        @Override
-        int rowOffset(int j, float[] w) {
-            return 0;
-        }
-    }
-
-    /** int8: {@code W[o, j] ~ scale[o] q[o, j]}; the scales are applied to the finished sums. */
-    private static final class Int8 extends Matrix {
-        private final byte[] qt;
-        private final float[] scale;
-
-        Int8(float[] w, int out, int in) {
-            super(out, in);
-            qt = new byte[w.length];
-            scale = new float[out];
-            for (int o = 0; o < out; o++) {
-                float max = 0f;
-                for (int j = 0; j < in; j++) {
-                    max = Math.max(max, Math.abs(w[o * in + j]));
-                }
-                scale[o] = max / 127f;
-                float inv = max == 0f ? 0f : 127f / max;
-                for (int j = 0; j < in; j++) {
-                    qt[j * out + o] = (byte) Math.round(w[o * in + j] * inv);
-                }
-            }
-        }
-
-        @Override
-        float[] scratch() {
-            return new float[out];
-        }
-
-        @Override
-        float[] weightRow(int j, float[] scratch) {
-            Axpy.bytesToFloats(qt, j * out, scratch, out);
-            return scratch;
-        }
-
-        @Override
-        int rowOffset(int j, float[] w) {
-            return 0;
-        }
-
-        @Override
-        void finish(float[] y, int r0, int r1) {
-            for (int r = r0; r < r1; r++) {
-                int base = r * out;
-                for (int o = 0; o < out; o++) {
-                    y[base + o] *= scale[o];
-                }
+            decode(p, j0, end - j0, scratch);
+            for (int g = 0; g < active.length; g++) {
+                int r = r0 + g * PanelKernel.GROUP;
+                // the scratch holds rows j0.. of the panel: column j's weights at (j - j0) * width
+                PanelKernel.accumulate(
+                        x,
+                        r * in,
+                        in,
+                        Math.min(PanelKernel.GROUP, r1 - r),
+                        active[g],
+                        from[g],
+                        to[g],
+                        scratch,
+                        -j0 * width,
+                        width,
+                        y,
+                        r * out + o,
+                        out);
             }
         }
     }
+
+    /** The packed fp32 weights, or null for a format that is decoded a chunk at a time. */
+    abstract float[] packed();
+
+    /** Decodes input columns {@code j0 .. j0+n} of panel {@code p} into the scratch, packed. */
+    abstract void decode(int p, int j0, int n, float[] scratch);
+
+    /** Applies per-output scales to finished sums, if the format has them. */
+    void finish(float[] y, int r0, int r1, int o, int width) {}
 }

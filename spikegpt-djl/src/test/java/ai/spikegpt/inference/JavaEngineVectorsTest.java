@@ -126,20 +126,32 @@ class JavaEngineVectorsTest {
             NDArray tokens = v.array(manager, "tokens");
             int batch = (int) tokens.getShape().get(0);
             int steps = (int) tokens.getShape().get(1);
+            int[] ids = ints(tokens);
+            // the whole batch at once (products of many rows) ...
             java.setSparse(false);
-            JavaState denseState = JavaState.zeros(v.config, batch);
-            float[] dense = java.hidden(ints(tokens), batch, steps, denseState);
+            float[] dense = java.hidden(ids, batch, steps, JavaState.zeros(v.config, batch));
             assertEquals(0, java.getCounter().skipped());
             java.setSparse(true);
-            JavaState sparseState = JavaState.zeros(v.config, batch);
-            float[] sparse = java.hidden(ints(tokens), batch, steps, sparseState);
-            assertArrayEquals(dense, sparse, "sparse and dense hidden states");
+            float[] sparse = java.hidden(ids, batch, steps, JavaState.zeros(v.config, batch));
+            assertArrayEquals(dense, sparse, "sparse and dense hidden states, parallel form");
+            // ... and the first text token by token (generation: one row, where skipping pays)
+            JavaState denseState = JavaState.zeros(v.config, 1);
+            JavaState sparseState = JavaState.zeros(v.config, 1);
+            java.getCounter().reset();
+            for (int t = 0; t < steps; t++) {
+                int[] token = {ids[t]};
+                java.setSparse(false);
+                float[] d = java.hidden(token, 1, 1, denseState);
+                java.setSparse(true);
+                assertArrayEquals(d, java.hidden(token, 1, 1, sparseState), "token " + t);
+            }
             for (int l = 0; l < v.config.getLayers(); l++) {
                 for (int f = 0; f < LayerState.FIELDS; f++) {
                     assertArrayEquals(denseState.field(l, f), sparseState.field(l, f));
                 }
             }
-            // relu^2 zeroes about half of the channel mix's hidden units
+            // relu^2 zeroes about half of the channel mix's hidden units (the dense half of the
+            // counts above is the dense run's)
             assertTrue(
                     java.getCounter().skipped() > 0.05 * java.getCounter().dense() / 2,
                     "skipped " + java.getCounter().skippedFraction());
