@@ -9,7 +9,9 @@ import ai.spikegpt.nn.WkvRecurrence;
  * The element-wise pieces of a block over the batch rows {@code b0 <= b < b1} of a {@code [batch,
  * steps, width]} sequence (batch rows are independent, so ranges of them can run on separate
  * threads), each written in the float operation order of the DJL blocks, so that the results agree
- * to the last bits and a spike decision right at the threshold comes out the same.
+ * to the last bits and a spike decision right at the threshold comes out the same. With the vector
+ * API, {@link VectorMath} runs the sigmoid, WKV and LIF a vector of channels at a time (its
+ * exponentials within an ulp or so of these).
  */
 final class Kernels {
 
@@ -56,11 +58,15 @@ final class Kernels {
         for (int b = b0; b < b1; b++) {
             for (int t = 0; t < steps; t++) {
                 int row = (b * steps + t) * width;
-                for (int c = 0; c < width; c++) {
-                    float xx = t == 0 ? previous[b * width + c] : x[row - width + c];
-                    float dx = x[row + c] - xx;
-                    for (int m = 0; m < mixes.length; m++) {
-                        out[m][row + c] = dx * mixes[m][c] + xx;
+                float[] before = t == 0 ? previous : x;
+                int at = t == 0 ? b * width : row - width;
+                for (int m = 0; m < mixes.length; m++) {
+                    float[] o = out[m];
+                    float[] mix = mixes[m];
+                    // a plain loop over arrays: the JIT vectorises it
+                    for (int c = 0; c < width; c++) {
+                        float xx = before[at + c];
+                        o[row + c] = (x[row + c] - xx) * mix[c] + xx;
                     }
                 }
             }
@@ -70,7 +76,12 @@ final class Kernels {
 
     /** The logistic function on {@code x[from, to)}, in place. */
     static void sigmoid(float[] x, int from, int to) {
-        for (int i = from; i < to; i++) {
+        int i = from;
+        if (PanelKernel.VECTOR) {
+            VectorMath.sigmoid(x, from, to - from);
+            i += VectorMath.vectorWidth(to - from);
+        }
+        for (; i < to; i++) {
             x[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
         }
     }
@@ -87,8 +98,13 @@ final class Kernels {
             float[] u,
             float[][] state,
             float[] y) {
+        boolean vector = PanelKernel.VECTOR && VectorMath.fits(width);
         for (int b = b0; b < b1; b++) {
-            WkvRecurrence.scanRow(b, steps, width, k, v, w, u, state[1], state[2], state[3], y);
+            if (vector) {
+                VectorMath.wkvRow(b, steps, width, k, v, w, u, state[1], state[2], state[3], y);
+            } else {
+                WkvRecurrence.scanRow(b, steps, width, k, v, w, u, state[1], state[2], state[3], y);
+            }
         }
     }
 
@@ -120,6 +136,12 @@ final class Kernels {
         float theta = cfg.getThreshold();
         float reset = cfg.getResetPotential();
         boolean hard = cfg.getResetMode() == ResetMode.HARD;
+        if (PanelKernel.VECTOR && VectorMath.fits(width)) {
+            for (int b = b0; b < b1; b++) {
+                VectorMath.lifRow(x, b, steps, width, v, tau, theta, reset, hard);
+            }
+            return;
+        }
         for (int b = b0; b < b1; b++) {
             for (int t = 0; t < steps; t++) {
                 int base = (b * steps + t) * width;

@@ -124,9 +124,6 @@ abstract class Matrix {
         int p1 = (int) ((long) panels * (split + 1) / splits);
         for (int p = (int) ((long) panels * split / splits); p < p1; p++) {
             int o = p * PANEL;
-            for (int r = r0; r < r1; r++) {
-                Arrays.fill(y, r * out + o, r * out + o + width(p), 0f);
-            }
             if (packed() != null) {
                 for (int g = 0; g < groups; g++) {
                     int r = r0 + g * PanelKernel.GROUP;
@@ -143,7 +140,8 @@ abstract class Matrix {
                             width(p),
                             y,
                             r * out + o,
-                            out);
+                            out,
+                            false);
                 }
             } else {
                 decodedPanel(x, r0, r1, p, active, counts, y);
@@ -160,9 +158,10 @@ abstract class Matrix {
         int width = width(p);
         int[] from = new int[active.length];
         int[] to = new int[active.length];
+        boolean add = false;
         for (int j0 = 0; j0 < in; j0 += DECODE_CHUNK) {
             int end = Math.min(in, j0 + DECODE_CHUNK);
-            boolean any = false;
+            boolean any = j0 + DECODE_CHUNK >= in; // the last chunk runs at least to zero y
             for (int g = 0; g < active.length; g++) {
                 from[g] = to[g];
                 while (to[g] < counts[g] && active[g][to[g]] < end) {
@@ -190,8 +189,10 @@ abstract class Matrix {
                         width,
                         y,
                         r * out + o,
-                        out);
+                        out,
+                        add);
             }
+            add = true;
         }
     }
 

@@ -1,5 +1,7 @@
 package ai.spikegpt.inference;
 
+import java.util.Arrays;
+
 /**
  * The inner loop of every matrix product of the Java engine: for up to {@link #GROUP} rows of
  * inputs and one panel of at most {@link #WIDTH} output columns, {@code y[r, 0:width] += sum_j x[r,
@@ -28,7 +30,7 @@ final class PanelKernel {
     private PanelKernel() {}
 
     /**
-     * {@code y[r, 0:width] += sum_j x[r, j] w[j, 0:width]} for {@code r < rows}, over the input
+     * {@code y[r, 0:width] (+)= sum_j x[r, j] w[j, 0:width]} for {@code r < rows}, over the input
      * columns {@code j = active[from..to)} (all columns, or those not silent in every row).
      *
      * @param x the inputs, row r's column j at {@code xOff + r * xStride + j}
@@ -39,6 +41,7 @@ final class PanelKernel {
      * @param w the packed panel, {@code w[j, o]} at {@code wOff + j * width + o}
      * @param width the panel's columns, at most {@link #WIDTH}
      * @param y the sums, row r's column o at {@code yOff + r * yStride + o}
+     * @param add whether to add to y's values (or to overwrite them)
      */
     static void accumulate(
             float[] x,
@@ -53,11 +56,18 @@ final class PanelKernel {
             int width,
             float[] y,
             int yOff,
-            int yStride) {
+            int yStride,
+            boolean add) {
         if (VECTOR) {
             VectorPanelKernel.accumulate(
-                    x, xOff, xStride, rows, active, from, to, w, wOff, width, y, yOff, yStride);
+                    x, xOff, xStride, rows, active, from, to, w, wOff, width, y, yOff, yStride,
+                    add);
             return;
+        }
+        if (!add) {
+            for (int r = 0; r < rows; r++) {
+                Arrays.fill(y, yOff + r * yStride, yOff + r * yStride + width, 0f);
+            }
         }
         for (int i = from; i < to; i++) {
             int j = active[i];

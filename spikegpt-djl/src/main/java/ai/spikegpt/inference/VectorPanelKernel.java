@@ -1,5 +1,6 @@
 package ai.spikegpt.inference;
 
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -38,12 +39,18 @@ final class VectorPanelKernel {
             int width,
             float[] y,
             int yOff,
-            int yStride) {
+            int yStride,
+            boolean add) {
         if (width == WIDTH && rows == PanelKernel.GROUP) {
-            fourRows(x, xOff, xStride, active, from, to, w, wOff, y, yOff, yStride);
+            fourRows(x, xOff, xStride, active, from, to, w, wOff, y, yOff, yStride, add);
         } else if (width == WIDTH && rows == 1) {
-            oneRow(x, xOff, active, from, to, w, wOff, y, yOff);
+            oneRow(x, xOff, active, from, to, w, wOff, y, yOff, add);
         } else {
+            if (!add) {
+                for (int r = 0; r < rows; r++) {
+                    Arrays.fill(y, yOff + r * yStride, yOff + r * yStride + width, 0f);
+                }
+            }
             anyShape(x, xOff, xStride, rows, active, from, to, w, wOff, width, y, yOff, yStride);
         }
     }
@@ -60,29 +67,31 @@ final class VectorPanelKernel {
             int wOff,
             float[] y,
             int y0,
-            int ys) {
+            int ys,
+            boolean add) {
+        FloatVector zero = FloatVector.zero(SPECIES);
         int x1 = x0 + xs;
         int x2 = x1 + xs;
         int x3 = x2 + xs;
         int y1 = y0 + ys;
         int y2 = y1 + ys;
         int y3 = y2 + ys;
-        FloatVector a00 = FloatVector.fromArray(SPECIES, y, y0);
-        FloatVector a01 = FloatVector.fromArray(SPECIES, y, y0 + L);
-        FloatVector a02 = FloatVector.fromArray(SPECIES, y, y0 + 2 * L);
-        FloatVector a03 = FloatVector.fromArray(SPECIES, y, y0 + 3 * L);
-        FloatVector a10 = FloatVector.fromArray(SPECIES, y, y1);
-        FloatVector a11 = FloatVector.fromArray(SPECIES, y, y1 + L);
-        FloatVector a12 = FloatVector.fromArray(SPECIES, y, y1 + 2 * L);
-        FloatVector a13 = FloatVector.fromArray(SPECIES, y, y1 + 3 * L);
-        FloatVector a20 = FloatVector.fromArray(SPECIES, y, y2);
-        FloatVector a21 = FloatVector.fromArray(SPECIES, y, y2 + L);
-        FloatVector a22 = FloatVector.fromArray(SPECIES, y, y2 + 2 * L);
-        FloatVector a23 = FloatVector.fromArray(SPECIES, y, y2 + 3 * L);
-        FloatVector a30 = FloatVector.fromArray(SPECIES, y, y3);
-        FloatVector a31 = FloatVector.fromArray(SPECIES, y, y3 + L);
-        FloatVector a32 = FloatVector.fromArray(SPECIES, y, y3 + 2 * L);
-        FloatVector a33 = FloatVector.fromArray(SPECIES, y, y3 + 3 * L);
+        FloatVector a00 = add ? FloatVector.fromArray(SPECIES, y, y0) : zero;
+        FloatVector a01 = add ? FloatVector.fromArray(SPECIES, y, y0 + L) : zero;
+        FloatVector a02 = add ? FloatVector.fromArray(SPECIES, y, y0 + 2 * L) : zero;
+        FloatVector a03 = add ? FloatVector.fromArray(SPECIES, y, y0 + 3 * L) : zero;
+        FloatVector a10 = add ? FloatVector.fromArray(SPECIES, y, y1) : zero;
+        FloatVector a11 = add ? FloatVector.fromArray(SPECIES, y, y1 + L) : zero;
+        FloatVector a12 = add ? FloatVector.fromArray(SPECIES, y, y1 + 2 * L) : zero;
+        FloatVector a13 = add ? FloatVector.fromArray(SPECIES, y, y1 + 3 * L) : zero;
+        FloatVector a20 = add ? FloatVector.fromArray(SPECIES, y, y2) : zero;
+        FloatVector a21 = add ? FloatVector.fromArray(SPECIES, y, y2 + L) : zero;
+        FloatVector a22 = add ? FloatVector.fromArray(SPECIES, y, y2 + 2 * L) : zero;
+        FloatVector a23 = add ? FloatVector.fromArray(SPECIES, y, y2 + 3 * L) : zero;
+        FloatVector a30 = add ? FloatVector.fromArray(SPECIES, y, y3) : zero;
+        FloatVector a31 = add ? FloatVector.fromArray(SPECIES, y, y3 + L) : zero;
+        FloatVector a32 = add ? FloatVector.fromArray(SPECIES, y, y3 + 2 * L) : zero;
+        FloatVector a33 = add ? FloatVector.fromArray(SPECIES, y, y3 + 3 * L) : zero;
         for (int i = from; i < to; i++) {
             int j = active[i];
             float v0 = x[x0 + j];
@@ -143,11 +152,13 @@ final class VectorPanelKernel {
             float[] w,
             int wOff,
             float[] y,
-            int y0) {
-        FloatVector a0 = FloatVector.fromArray(SPECIES, y, y0);
-        FloatVector a1 = FloatVector.fromArray(SPECIES, y, y0 + L);
-        FloatVector a2 = FloatVector.fromArray(SPECIES, y, y0 + 2 * L);
-        FloatVector a3 = FloatVector.fromArray(SPECIES, y, y0 + 3 * L);
+            int y0,
+            boolean add) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector a0 = add ? FloatVector.fromArray(SPECIES, y, y0) : zero;
+        FloatVector a1 = add ? FloatVector.fromArray(SPECIES, y, y0 + L) : zero;
+        FloatVector a2 = add ? FloatVector.fromArray(SPECIES, y, y0 + 2 * L) : zero;
+        FloatVector a3 = add ? FloatVector.fromArray(SPECIES, y, y0 + 3 * L) : zero;
         for (int i = from; i < to; i++) {
             int j = active[i];
             float v = x[x0 + j];
