@@ -3,12 +3,18 @@ package ai.spikegpt.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Application;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.spikegpt.inference.JavaClassifier;
+import ai.spikegpt.inference.JavaClassifierBlock;
 import ai.spikegpt.inference.JavaSpikeGpt;
 import ai.spikegpt.inference.JavaState;
 import ai.spikegpt.inference.JavaWeights;
@@ -253,6 +259,47 @@ class JavaEngineZooIT {
             assertTrue(accuracy[0] >= 0.78, "fp32 accuracy " + accuracy[0]);
             assertTrue(accuracy[0] - accuracy[1] <= FP16_ACCURACY, "fp16 " + accuracy[1]);
             assertTrue(accuracy[0] - accuracy[2] <= INT8_ACCURACY, "int8 " + accuracy[2]);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void zooPredictorOnTheJavaEngineGivesTheBlocksClassifications() throws Exception {
+        List<String> texts =
+                LabeledTextDataset.read(
+                                TrainAndGenerateIT.shared().resolve("data/sst2/stsa.binary.test"))
+                        .subList(0, 100)
+                        .stream()
+                        .map(LabeledTextDataset.Example::text)
+                        .toList();
+        List<Classifications> djl = zooClassifications(texts, "djl");
+        List<Classifications> java = zooClassifications(texts, "java");
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(djl.get(i).best().getClassName(), java.get(i).best().getClassName());
+            for (Classifications.Classification c : djl.get(i).items()) {
+                assertEquals(
+                        c.getProbability(),
+                        java.get(i).get(c.getClassName()).getProbability(),
+                        1e-5,
+                        "text " + i + ", " + c.getClassName());
+            }
+        }
+    }
+
+    private static List<Classifications> zooClassifications(List<String> texts, String engine)
+            throws Exception {
+        Criteria<String, Classifications> criteria =
+                Criteria.builder()
+                        .setTypes(String.class, Classifications.class)
+                        .optApplication(Application.NLP.SENTIMENT_ANALYSIS)
+                        .optGroupId(SpikeGptModelZoo.GROUP_ID)
+                        .optArtifactId(SpikeGptModelZoo.SENTIMENT)
+                        .optArgument("inference", engine)
+                        .build();
+        try (ZooModel<String, Classifications> model = criteria.loadModel();
+                Predictor<String, Classifications> predictor = model.newPredictor()) {
+            assertEquals(
+                    engine.equals("java"), model.getBlock() instanceof JavaClassifierBlock, engine);
+            return predictor.batchPredict(texts);
         }
     }
 
