@@ -135,7 +135,9 @@ final class JavaBlock {
                     }
                     Kernels.sigmoid(buf.r, b0 * steps * c, b1 * steps * c);
                 });
-        product.apply(w.ffnValue(), buf.hidden, rows, buf.out);
+        // the one product whose inputs are often exactly zero (relu²'s zeros, SpikeGPT-B's spikes):
+        // the others read layer-normed mixes and gated WKV outputs
+        product.applyEventDriven(w.ffnValue(), buf.hidden, rows, buf.out);
         eachBatchRows(
                 batch,
                 rows * c,
@@ -185,6 +187,10 @@ final class JavaBlock {
 
     /** A matrix product {@code y = W x} for {@code rows} rows. */
     interface Product {
+        /** A product over every input column. */
         void apply(Matrix m, float[] x, int rows, float[] y);
+
+        /** A product that leaves out the silent input columns (if the engine is sparse). */
+        void applyEventDriven(Matrix m, float[] x, int rows, float[] y);
     }
 }

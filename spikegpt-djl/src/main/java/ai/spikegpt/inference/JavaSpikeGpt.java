@@ -10,10 +10,11 @@ import ai.spikegpt.model.SpikeGptConfig;
  * One token at a time it is the recurrent form; a whole prompt at a time it is the parallel form;
  * both equal the DJL blocks' results (fp32: to about 1e-6).
  *
- * <p>Event-driven: with {@link #setSparse(boolean)} (the default), a product skips every input that
- * is exactly zero: relu²'s zeros in the channel mix (SpikeGPT-B: its silent hidden neurons), and
- * the zeros of every other input, with the same result as the dense product. {@link #getCounter()}
- * tells how many multiply-accumulates that saved.
+ * <p>Event-driven: with {@link #setSparse(boolean)} (the default), the channel mix's value product
+ * leaves out its silent inputs, relu²'s zeros (SpikeGPT-B: its silent hidden neurons), with the
+ * same result as the dense product; in a batch, an input column is left out where it is silent in a
+ * whole group of rows. (The other products read layer-normed or gated values, which are not zero.)
+ * {@link #getCounter()} tells how many multiply-accumulates that saved.
  *
  * <p>Not thread-safe for concurrent calls on one state; calls on separate states may run at once.
  */
@@ -24,6 +25,18 @@ public final class JavaSpikeGpt {
     private final JavaBlock[] blocks;
     private final MacCounter counter = new MacCounter();
     private boolean sparse = true;
+    private final JavaBlock.Product products =
+            new JavaBlock.Product() {
+                @Override
+                public void apply(Matrix m, float[] x, int rows, float[] y) {
+                    m.multiply(x, rows, y, false, counter);
+                }
+
+                @Override
+                public void applyEventDriven(Matrix m, float[] x, int rows, float[] y) {
+                    m.multiply(x, rows, y, sparse, counter);
+                }
+            };
 
     /**
      * @param weights the model's weights
@@ -78,7 +91,7 @@ public final class JavaSpikeGpt {
         }
         JavaBlock.Buffers buffers = new JavaBlock.Buffers(rows, c, config.getFfnHiddenSize());
         for (int i = 0; i < blocks.length; i++) {
-            blocks[i].forward(x, batch, steps, state.layers[i], buffers, this::product);
+            blocks[i].forward(x, batch, steps, state.layers[i], buffers, products);
         }
         Kernels.layerNorm(x, x, 0, rows, c, weights.lnOut, config.getLayerNormEps());
         return x;
@@ -116,12 +129,8 @@ public final class JavaSpikeGpt {
             throw new IllegalStateException("these weights have no generation head");
         }
         float[] out = new float[rows * config.getVocabSize()];
-        weights.head.multiply(hidden, rows, out, sparse, counter);
+        weights.head.multiply(hidden, rows, out, false, counter);
         return out;
-    }
-
-    private void product(Matrix m, float[] x, int rows, float[] y) {
-        m.multiply(x, rows, y, sparse, counter);
     }
 
     /**

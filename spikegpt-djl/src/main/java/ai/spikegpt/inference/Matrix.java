@@ -29,11 +29,13 @@ abstract class Matrix {
     final int out;
     final int in;
     private final int panels;
+    private final int[] allColumns;
 
     Matrix(int out, int in) {
         this.out = out;
         this.in = in;
         this.panels = (out + PANEL - 1) / PANEL;
+        this.allColumns = java.util.stream.IntStream.range(0, in).toArray();
     }
 
     /**
@@ -92,14 +94,20 @@ abstract class Matrix {
         int splits = panelTasks;
         // the columns each group of rows needs, listed once for all panels
         int groups = (rows + PanelKernel.GROUP - 1) / PanelKernel.GROUP;
-        int[][] active = new int[groups][in];
+        int[][] active = new int[groups][];
         int[] counts = new int[groups];
         long skipped = 0;
         for (int g = 0; g < groups; g++) {
-            int r = g * PanelKernel.GROUP;
-            int group = Math.min(PanelKernel.GROUP, rows - r);
-            counts[g] = PanelKernel.activeColumns(x, r * in, in, group, in, sparse, active[g]);
-            skipped += (long) (in - counts[g]) * group;
+            if (sparse) {
+                int r = g * PanelKernel.GROUP;
+                int group = Math.min(PanelKernel.GROUP, rows - r);
+                active[g] = new int[in];
+                counts[g] = PanelKernel.activeColumns(x, r * in, in, group, in, active[g]);
+                skipped += (long) (in - counts[g]) * group;
+            } else {
+                active[g] = allColumns;
+                counts[g] = in;
+            }
         }
         IntStream each = IntStream.range(0, tasks);
         if (work >= PARALLEL_WORK) {

@@ -83,24 +83,17 @@ final class PanelKernel {
     }
 
     /**
-     * Lists the input columns a group of rows needs: all of them, or with {@code sparse} those that
-     * are not zero in every row (the event-driven product: silent neurons cost nothing).
+     * Lists the input columns a group of rows needs: those that are not zero in every row (the
+     * event-driven product: silent neurons cost nothing).
      *
      * @param x the inputs, row r's column j at {@code xOff + r * xStride + j}
      * @param rows the rows of the group
      * @param columns the input columns
-     * @param sparse whether to leave out the silent columns
      * @param active receives the columns, ascending, from index 0
      * @return how many columns were listed
      */
     static int activeColumns(
-            float[] x, int xOff, int xStride, int rows, int columns, boolean sparse, int[] active) {
-        if (!sparse) {
-            for (int j = 0; j < columns; j++) {
-                active[j] = j;
-            }
-            return columns;
-        }
+            float[] x, int xOff, int xStride, int rows, int columns, int[] active) {
         // without a branch on the inputs: spikes come at random, a branch would be mispredicted
         int count = 0;
         for (int j = 0; j < columns; j++) {
