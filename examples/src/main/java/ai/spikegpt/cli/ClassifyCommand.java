@@ -4,6 +4,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.ZooModel;
 import ai.spikegpt.files.TextFiles;
+import ai.spikegpt.inference.JavaSpikeGpt;
 import ai.spikegpt.zoo.SpikeGptModelZoo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,6 +34,8 @@ final class ClassifyCommand implements Callable<Integer> {
             description =
                     "a classifier's model directory or zoo artifact (default: ${DEFAULT-VALUE})")
     String model;
+
+    @Mixin EngineOption engine;
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "the texts to classify")
     List<String> texts = List.of();
@@ -57,7 +61,11 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("nothing to classify: give texts, or --input FILE");
         }
         try (ZooModel<String, Classifications> zooModel =
-                        ClassifierCriteria.of(ModelArgument.resolve(model)).loadModel();
+                        ClassifierCriteria.of(
+                                        ModelArgument.resolve(model),
+                                        engine.isJava(JavaSpikeGpt.vectorized()),
+                                        engine.format())
+                                .loadModel();
                 Predictor<String, Classifications> predictor = zooModel.newPredictor()) {
             for (int from = 0; from < all.size(); from += BATCH) {
                 List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));

@@ -107,6 +107,18 @@ class ClassifierCommandsTest {
         assertEquals(2, lines.length, classified);
         assertTrue(lines[0].startsWith("good") && lines[0].endsWith("ABBA CAB ."), classified);
         assertTrue(lines[1].startsWith("bad") && lines[1].endsWith("ZZXV WYX ."), classified);
+        // the default (the Java engine, with the vector API the tests run with) and the DJL blocks
+        // print the same answers
+        assertEquals(
+                classified,
+                LogitsCommandTest.run(
+                        "classify",
+                        "--model",
+                        out.toString(),
+                        "--engine",
+                        "djl",
+                        "ABBA CAB .",
+                        "ZZXV WYX ."));
 
         // --input: one text a line, of any length (the long one is read in chunks of the context)
         Path texts =

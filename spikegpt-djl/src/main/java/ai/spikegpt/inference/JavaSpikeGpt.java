@@ -150,6 +150,17 @@ public final class JavaSpikeGpt {
     }
 
     /**
+     * Whether this JVM runs the vector API's kernels (started with {@code --add-modules
+     * jdk.incubator.vector}); without them the engine runs plain loops, several times slower on
+     * batches than the DJL blocks.
+     *
+     * @return true if the kernels are vectorised
+     */
+    public static boolean vectorized() {
+        return PanelKernel.VECTOR;
+    }
+
+    /**
      * @return the matrix kernel this JVM runs (the vector API's or the scalar loop), for reports
      */
     public static String kernel() {
