@@ -1,5 +1,6 @@
 package ai.spikegpt.cli;
 
+import ai.spikegpt.inference.JavaSpikeGpt;
 import ai.spikegpt.serve.ModelRegistry;
 import ai.spikegpt.serve.PredictionServer;
 import ai.spikegpt.serve.ServerOptions;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +33,8 @@ final class ServeCommand implements Callable<Integer> {
             description =
                     "a model directory or a zoo artifact (spikegpt-char, spikegpt-prose, spikegpt-sst2); repeat for more")
     List<String> models;
+
+    @Mixin EngineOption engine;
 
     @Option(
             names = "--host",
@@ -90,6 +94,11 @@ final class ServeCommand implements Callable<Integer> {
                         .optWorkers(workers)
                         .optQueueSize(queue)
                         .optMaxBodyBytes(maxBodyBytes)
+                        // classifiers on the Java engine where it is the faster one
+                        .optModelArgument(
+                                "inference",
+                                engine.isJava(JavaSpikeGpt.vectorized()) ? "java" : "djl")
+                        .optModelArgument("weights", engine.format().toString())
                         .build();
         ModelRegistry registry = new ModelRegistry();
         PredictionServer server;

@@ -60,7 +60,7 @@ public final class ModelRegistry implements AutoCloseable {
         Optional<Application> zooApplication = zooApplication(name);
         if (config.getClasses() > 0) {
             ZooModel<String, Classifications> model =
-                    criteria(Classifications.class, dir).loadModel();
+                    criteria(Classifications.class, dir, options).loadModel();
             ClassifierBatcher batcher =
                     new ClassifierBatcher(name, () -> BatchClassifier.of(model), options);
             add(
@@ -71,7 +71,7 @@ public final class ModelRegistry implements AutoCloseable {
                             batcher,
                             model));
         } else {
-            ZooModel<String, String> model = criteria(String.class, dir).loadModel();
+            ZooModel<String, String> model = criteria(String.class, dir, options).loadModel();
             add(
                     new ServedLanguageModel(
                             name,
@@ -91,16 +91,20 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * The DJL criteria for a model directory. The translator factory is named because DJL picks one
-     * before it reads the directory's {@code serving.properties}.
+     * The DJL criteria for a model directory, with the server's model arguments. The translator
+     * factory is named because DJL picks one before it reads the directory's {@code
+     * serving.properties}.
      */
-    private static <O> Criteria<String, O> criteria(Class<O> output, Path dir) {
-        return Criteria.builder()
-                .setTypes(String.class, output)
-                .optModelPath(dir)
-                .optEngine("PyTorch")
-                .optTranslatorFactory(new SpikeGptTranslatorFactory())
-                .build();
+    private static <O> Criteria<String, O> criteria(
+            Class<O> output, Path dir, ServerOptions options) {
+        Criteria.Builder<String, O> builder =
+                Criteria.builder()
+                        .setTypes(String.class, output)
+                        .optModelPath(dir)
+                        .optEngine("PyTorch")
+                        .optTranslatorFactory(new SpikeGptTranslatorFactory());
+        options.getModelArguments().forEach(builder::optArgument);
+        return builder.build();
     }
 
     /**

@@ -1,9 +1,12 @@
 package ai.spikegpt.serve;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The server's settings: port, dynamic batching (batch size and the longest wait for a batch to
- * fill), workers per model, queue bound and body limit. DJL-style builder; every value is checked
- * when built.
+ * fill), workers per model, queue bound, body limit and the models' loading arguments. DJL-style
+ * builder; every value is checked when built.
  */
 public final class ServerOptions {
 
@@ -14,6 +17,7 @@ public final class ServerOptions {
     private final int workers;
     private final int queueSize;
     private final int maxBodyBytes;
+    private final Map<String, String> modelArguments;
 
     private ServerOptions(Builder b) {
         check("port", b.port, 0, 65535);
@@ -32,6 +36,7 @@ public final class ServerOptions {
         workers = b.workers;
         queueSize = b.queueSize;
         maxBodyBytes = b.maxBodyBytes;
+        modelArguments = Map.copyOf(b.modelArguments);
     }
 
     private static void check(String name, long value, long min, long max) {
@@ -39,6 +44,14 @@ public final class ServerOptions {
             throw new IllegalArgumentException(
                     name + " must be between " + min + " and " + max + ", got " + value);
         }
+    }
+
+    /**
+     * @return the arguments every model is loaded with (as DJL's {@code Criteria.optArgument}),
+     *     e.g. {@code inference=java}
+     */
+    public Map<String, String> getModelArguments() {
+        return modelArguments;
     }
 
     /**
@@ -107,6 +120,7 @@ public final class ServerOptions {
         private int workers = 1;
         private int queueSize = 1000;
         private int maxBodyBytes = 1 << 20;
+        private final Map<String, String> modelArguments = new LinkedHashMap<>();
 
         Builder() {}
 
@@ -156,6 +170,19 @@ public final class ServerOptions {
          */
         public Builder optQueueSize(int queueSize) {
             this.queueSize = queueSize;
+            return this;
+        }
+
+        /**
+         * Sets an argument every model is loaded with, as DJL's {@code Criteria.optArgument}:
+         * {@code inference=java} runs the classifiers on the Java engine.
+         *
+         * @param key the argument's name
+         * @param value its value
+         * @return this builder
+         */
+        public Builder optModelArgument(String key, String value) {
+            modelArguments.put(key, value);
             return this;
         }
 
