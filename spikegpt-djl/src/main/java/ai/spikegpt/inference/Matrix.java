@@ -85,13 +85,12 @@ abstract class Matrix {
     final void multiply(float[] x, int rows, float[] y, boolean sparse, MacCounter counter) {
         long work = (long) rows * in * out;
         int rowTasks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
-        int panelTasks = 1;
-        if (work >= PARALLEL_WORK) {
-            int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
-            panelTasks = Math.min(panels, Math.max(1, (2 * threads + rowTasks - 1) / rowTasks));
-        }
-        int tasks = rowTasks * panelTasks;
-        int splits = panelTasks;
+        // enough tasks for every thread twice over: by rows for a batch, by panels for one row
+        int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
+        int panelTasks =
+                work < PARALLEL_WORK
+                        ? 1
+                        : Math.min(panels, Math.max(1, (2 * threads + rowTasks - 1) / rowTasks));
         // the columns each group of rows needs, listed once for all panels
         int groups = (rows + PanelKernel.GROUP - 1) / PanelKernel.GROUP;
         int[][] active = new int[groups][];
@@ -109,11 +108,11 @@ abstract class Matrix {
                 counts[g] = in;
             }
         }
-        IntStream each = IntStream.range(0, tasks);
+        IntStream each = IntStream.range(0, rowTasks * panelTasks);
         if (work >= PARALLEL_WORK) {
             each = each.parallel();
         }
-        each.forEach(t -> task(x, rows, y, active, counts, t, splits));
+        each.forEach(t -> task(x, rows, y, active, counts, t, panelTasks));
         if (counter != null) {
             counter.add(work, skipped * out);
         }
