@@ -312,8 +312,8 @@ final class BenchCommand implements Callable<Integer> {
      *
      * <ul>
      *   <li>not G1: an array over half a region is a humongous object placed in free old regions,
-     *       so these arrays wander over a heap that G1 grows during the load's burst of
-     *       collections, about 1 GB of touched pages for classify's 45 MB of weights;
+     *       so these arrays wander over a heap that G1 grows during the load's burst of collections
+     *       (classify: 630-970 MB peak RSS for 45 MB of weights);
      *   <li>the serial collector with a fixed 32 MB young generation ({@code -Xmn32m}): the churn
      *       reuses the same eden pages, and a young collection copies only the arrays in flight;
      *   <li>a small initial heap ({@code -Xms64m}): arrays still in flight at a young collection

@@ -76,12 +76,22 @@ class JavaEngineWorkersTest {
         assertEquals("none", r.get("native_libraries").getAsString());
         assertEquals("java fp32", r.get("engine").getAsString());
         assertTrue(r.get("tokens_per_s").getAsDouble() > 0, r.toString());
-        // config A's model, as the DJL worker counts it: 6 layers of C 256, vocabulary 256
+        // saved as the DJL worker holds them (fp32), and all of config A's parameters: 6 layers
+        // of C = 256 (FFN 4C), vocabulary 256
         try (SafetensorsReader saved =
                 SafetensorsReader.open(weights.resolve(ModelDirectory.WEIGHTS))) {
             assertEquals("F32", saved.dtype("blocks.5.att.key.weight"));
         }
-        assertEquals(5_260_800, r.get("params").getAsLong());
+        long c = 256;
+        long layer =
+                4 * c // ln1, ln2
+                        + 5 * c // time_decay, time_first, three time mixes
+                        + 4 * c * c // key, value, receptance, output
+                        + 2 * c // the channel mix's two time mixes
+                        + 2 * (4 * c) * c // FFN key and value
+                        + c * c; // FFN receptance
+        long expected = 2 * 256 * c + 2 * c + 6 * layer + 2 * c; // emb, head; ln0; ln_out
+        assertEquals(expected, r.get("params").getAsLong());
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -108,8 +109,7 @@ class SafetensorsReaderTest {
         byte[] whole = Files.readAllBytes(ReferenceVectors.load("tiny").weightsFile());
         Path cut =
                 Files.write(
-                        dir.resolve("cut.safetensors"),
-                        java.util.Arrays.copyOf(whole, whole.length - 100));
+                        dir.resolve("cut.safetensors"), Arrays.copyOf(whole, whole.length - 100));
         IOException mapped = assertThrows(IOException.class, () -> Safetensors.open(cut));
         IOException read = assertThrows(IOException.class, () -> SafetensorsReader.open(cut));
         assertEquals(mapped.getMessage(), read.getMessage());
