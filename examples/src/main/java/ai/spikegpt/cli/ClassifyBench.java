@@ -74,7 +74,7 @@ final class ClassifyBench {
     }
 
     private JsonObject worker(Path ids, String engine) throws IOException, InterruptedException {
-        List<String> cmd = bench.javaCommand();
+        List<String> cmd = bench.javaCommand("java".equals(engine));
         cmd.addAll(
                 List.of(
                         SpikeGptCli.class.getName(),

@@ -8,11 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.spikegpt.inference.JavaClassifier;
 import ai.spikegpt.inference.JavaSpikeGpt;
-import ai.spikegpt.inference.JavaWeights;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptClassifier;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.training.LabeledTextDataset;
+import ai.spikegpt.zoo.JavaModelDirectory;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
@@ -87,16 +87,11 @@ final class ClassifyBenchWorker implements Callable<Integer> {
         boolean java = engine.isJava(false);
         JsonObject result;
         if (java) {
-            JavaClassifier classifier;
-            // the DJL model only lends its weights: its native memory is freed before the runs
-            try (NDManager manager = NDManager.newBaseManager()) {
-                classifier =
-                        new JavaClassifier(
-                                JavaWeights.of(
-                                        ModelDirectory.loadClassifier(dir, manager),
-                                        engine.format()));
-            }
+            // read straight from the directory: this process never loads the native engine
+            JavaClassifier classifier =
+                    new JavaClassifier(JavaModelDirectory.classifier(dir, engine.format()));
             result = measure(sentences, labels, classifier::logits);
+            result.addProperty("native_libraries", Machine.loadedBlas());
             result.addProperty("engine", "java " + engine.format());
             result.addProperty(
                     "skipped_macs", classifier.getModel().getCounter().skippedFraction());

@@ -5,6 +5,7 @@ import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
+import ai.spikegpt.inference.JavaSpikeGpt;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.training.ConfusionMatrix;
 import ai.spikegpt.training.LabeledTextDataset;
@@ -63,7 +64,7 @@ final class EvalClassifierCommand implements Callable<Integer> {
                         .boxed()
                         .sorted(Comparator.comparingInt(i -> examples.get(i).text().length()))
                         .toList();
-        if (engine.isJava(false)) {
+        if (engine.isJava(JavaSpikeGpt.vectorized())) {
             try (JavaTextClassifier java = new JavaTextClassifier(dir, engine.format())) {
                 score(order, examples, actual, matrix, java::best);
             }

@@ -6,11 +6,11 @@ import ai.spikegpt.generate.SamplingConfig;
 import ai.spikegpt.generate.SequenceModel;
 import ai.spikegpt.generate.SpikeGptGenerator;
 import ai.spikegpt.inference.JavaSpikeGpt;
-import ai.spikegpt.inference.JavaWeights;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.SpikeGptModel;
 import ai.spikegpt.tokenizer.TextTokenizer;
+import ai.spikegpt.zoo.JavaModelDirectory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,31 +85,43 @@ final class GenerateCommand implements Callable<Integer> {
                             + "): its trunk was fine-tuned for classification while its generation head stayed as it was, so expect worse "
                             + "text than from the language model it started from");
         }
-        try (NDManager manager = NDManager.newBaseManager();
-                TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
+        try (TextTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
             tokenizer.endOfText().ifPresent(sampling::optStopTokens);
             SamplingConfig config =
                     sampling.build(); // checks the values before anything is printed
             tokenizer.encode(prompt); // checks the prompt's characters
-            SpikeGptModel lm = ModelDirectory.loadLanguageModel(dir, manager);
-            SpikeGptGenerator generator =
-                    new SpikeGptGenerator(
-                            engine.isJava(true)
-                                    ? SequenceModel.of(
-                                            new JavaSpikeGpt(JavaWeights.of(lm, engine.format())))
-                                    : SequenceModel.of(lm, new ParameterStore(manager, false)));
-            System.out.print(prompt);
-            generator.generate(
-                    manager,
-                    prompt,
-                    tokenizer,
-                    config,
-                    piece -> {
-                        System.out.print(piece);
-                        System.out.flush();
-                    });
-            System.out.println();
+            if (engine.isJava(true)) {
+                // read straight from the directory: this process never loads the native engine,
+                // and the Java engine's session keeps no NDArrays (no manager)
+                JavaSpikeGpt java =
+                        new JavaSpikeGpt(JavaModelDirectory.languageModel(dir, engine.format()));
+                print(new SpikeGptGenerator(SequenceModel.of(java)), null, tokenizer, config);
+            } else {
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    SpikeGptModel lm = ModelDirectory.loadLanguageModel(dir, manager);
+                    SequenceModel blocks = SequenceModel.of(lm, new ParameterStore(manager, false));
+                    print(new SpikeGptGenerator(blocks), manager, tokenizer, config);
+                }
+            }
         }
         return 0;
+    }
+
+    private void print(
+            SpikeGptGenerator generator,
+            NDManager manager,
+            TextTokenizer tokenizer,
+            SamplingConfig config) {
+        System.out.print(prompt);
+        generator.generate(
+                manager,
+                prompt,
+                tokenizer,
+                config,
+                piece -> {
+                    System.out.print(piece);
+                    System.out.flush();
+                });
+        System.out.println();
     }
 }

@@ -1,22 +1,21 @@
 package ai.spikegpt.cli;
 
-import ai.djl.ndarray.NDManager;
 import ai.spikegpt.inference.JavaClassifier;
-import ai.spikegpt.inference.JavaWeights;
 import ai.spikegpt.inference.WeightFormat;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.tokenizer.TextNormalization;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.translator.TextClassificationTranslator;
+import ai.spikegpt.zoo.JavaModelDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Texts to labels on the pure-Java engine, as the classification translator reads them: the model's
- * text normalization, its tokenizer, then {@link JavaClassifier} (the DJL model only lends its
- * weights and is closed at once).
+ * text normalization, its tokenizer, then {@link JavaClassifier}, its weights read straight from
+ * the directory ({@link JavaModelDirectory}: the native engine is never loaded).
  */
 final class JavaTextClassifier implements AutoCloseable {
 
@@ -27,11 +26,7 @@ final class JavaTextClassifier implements AutoCloseable {
     JavaTextClassifier(Path dir, WeightFormat format) throws IOException {
         SpikeGptConfig config = ModelDirectory.config(dir);
         normalization = config.getTextNormalization();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            classifier =
-                    new JavaClassifier(
-                            JavaWeights.of(ModelDirectory.loadClassifier(dir, manager), format));
-        }
+        classifier = new JavaClassifier(JavaModelDirectory.classifier(dir, format));
         tokenizer = ModelDirectory.tokenizer(dir);
     }
 

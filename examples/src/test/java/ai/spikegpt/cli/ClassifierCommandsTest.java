@@ -72,7 +72,19 @@ class ClassifierCommandsTest {
         assertTrue(scored.contains("| bad | 100.00% | 100.00% | 100.00% | 8 |"), scored);
         assertTrue(
                 scored.contains("| bad | 8 | 0 |") && scored.contains("| good | 0 | 8 |"), scored);
-        // the Java engine prints the same evaluation; its int8 weights too on this easy task
+        // the DJL blocks print the same evaluation as the default (the Java engine, with the vector
+        // API the tests run with)
+        assertEquals(
+                scored,
+                LogitsCommandTest.run(
+                        "eval-classifier",
+                        "--model",
+                        out.toString(),
+                        "--data",
+                        dev.toString(),
+                        "--engine",
+                        "djl"));
+        // the Java engine's fp32 and int8 weights too on this easy task
         for (String weights : new String[] {"fp32", "int8"}) {
             assertEquals(
                     scored,
@@ -95,6 +107,8 @@ class ClassifierCommandsTest {
                         out.toString(),
                         "--data",
                         dev.toString(),
+                        "--engine",
+                        "djl",
                         "--weights",
                         "int8");
         assertEquals(2, wrong[0], wrong[2].toString());

@@ -1,5 +1,6 @@
 package ai.spikegpt.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,10 +29,12 @@ import ai.spikegpt.model.SpikeGptState;
 import ai.spikegpt.tokenizer.TextTokenizer;
 import ai.spikegpt.training.LabeledTextDataset;
 import ai.spikegpt.training.TextCorpus;
+import ai.spikegpt.zoo.JavaModelDirectory;
 import ai.spikegpt.zoo.SpikeGptModelZoo;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -146,6 +149,52 @@ class JavaEngineZooIT {
                             artifact + " state " + layer + "." + f);
                 }
             }
+        }
+    }
+
+    /**
+     * The zoo's fp16 files read straight into the Java engine (no NDManager, decoded in Java) hold
+     * exactly the weights of the DJL model loaded from them: the logits are bit for bit the same.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                SpikeGptModelZoo.CHARACTERS,
+                SpikeGptModelZoo.PROSE,
+                SpikeGptModelZoo.SENTIMENT
+            })
+    void directoryLoadGivesTheLoadedModelsWeights(String artifact) throws Exception {
+        Path dir = SpikeGptModelZoo.modelDirectory(artifact);
+        JavaSpikeGpt direct =
+                new JavaSpikeGpt(JavaModelDirectory.languageModel(dir, WeightFormat.FP32));
+        JavaSpikeGpt copied;
+        JavaClassifier copiedClassifier = null;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            copied =
+                    new JavaSpikeGpt(
+                            JavaWeights.of(
+                                    ModelDirectory.loadLanguageModel(dir, manager),
+                                    WeightFormat.FP32));
+            if (SpikeGptModelZoo.SENTIMENT.equals(artifact)) {
+                copiedClassifier =
+                        new JavaClassifier(
+                                JavaWeights.of(
+                                        ModelDirectory.loadClassifier(dir, manager),
+                                        WeightFormat.FP32));
+            }
+        }
+        SpikeGptConfig config = direct.getConfig();
+        Random random = new Random(5);
+        int[] tokens = random.ints(48, 0, config.getVocabSize()).toArray();
+        assertArrayEquals(
+                copied.lastLogits(tokens, 2, 24, JavaState.zeros(config, 2)),
+                direct.lastLogits(tokens, 2, 24, JavaState.zeros(config, 2)),
+                artifact);
+        if (copiedClassifier != null) {
+            JavaClassifier classifier =
+                    new JavaClassifier(JavaModelDirectory.classifier(dir, WeightFormat.FP32));
+            int[][] texts = {Arrays.copyOf(tokens, 30), Arrays.copyOfRange(tokens, 30, 35)};
+            assertArrayEquals(copiedClassifier.logits(texts), classifier.logits(texts), artifact);
         }
     }
 

@@ -48,7 +48,9 @@ public final class SpikeGptGenerator {
     /**
      * Generates tokens after a prompt.
      *
-     * @param manager a manager for the generation's arrays (freed when the call returns)
+     * @param manager a manager for the generation's arrays (freed when the call returns); null for
+     *     a model whose sessions keep none (the Java engine's, {@code
+     *     SequenceModel.of(JavaSpikeGpt)})
      * @param prompt the prompt's token ids, at least one
      * @param config how to sample
      * @param listener receives each new token, or null
@@ -195,7 +197,8 @@ public final class SpikeGptGenerator {
     /**
      * Generates text after a text prompt, handing text pieces to a listener as they are produced.
      *
-     * @param manager a manager for the generation's arrays
+     * @param manager a manager for the generation's arrays; null for a model whose sessions keep
+     *     none (the Java engine's)
      * @param prompt the prompt
      * @param tokenizer the model's tokenizer
      * @param config how to sample

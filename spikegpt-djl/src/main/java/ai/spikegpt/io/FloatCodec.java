@@ -60,24 +60,42 @@ public final class FloatCodec {
      * @param out receives the values
      */
     public static void decode(ByteBuffer data, String dtype, float[] out) {
-        int n = out.length;
+        decode(data, dtype, out, 0, out.length);
+    }
+
+    /**
+     * Decodes {@code count} elements into {@code out[offset ..]}, element {@code i} at byte {@code
+     * i * width} of the buffer (absolute positions from 0, in the buffer's byte order): one chunk
+     * of a tensor that is read piece by piece.
+     *
+     * @param data the stored bytes
+     * @param dtype F32, F64, F16 or BF16
+     * @param out receives the values
+     * @param offset the index in {@code out} of the first element
+     * @param count the number of elements
+     */
+    public static void decode(ByteBuffer data, String dtype, float[] out, int offset, int count) {
         switch (dtype) {
             case "F32":
-                data.duplicate().order(data.order()).position(0).asFloatBuffer().get(out);
+                data.duplicate()
+                        .order(data.order())
+                        .position(0)
+                        .asFloatBuffer()
+                        .get(out, offset, count);
                 break;
             case "F64":
-                for (int i = 0; i < n; i++) {
-                    out[i] = (float) data.getDouble(8 * i);
+                for (int i = 0; i < count; i++) {
+                    out[offset + i] = (float) data.getDouble(8 * i);
                 }
                 break;
             case "BF16":
-                for (int i = 0; i < n; i++) {
-                    out[i] = bf16ToFloat(data.getShort(2 * i));
+                for (int i = 0; i < count; i++) {
+                    out[offset + i] = bf16ToFloat(data.getShort(2 * i));
                 }
                 break;
             case "F16":
-                for (int i = 0; i < n; i++) {
-                    out[i] = halfToFloat(data.getShort(2 * i));
+                for (int i = 0; i < count; i++) {
+                    out[offset + i] = halfToFloat(data.getShort(2 * i));
                 }
                 break;
             default:

@@ -183,6 +183,18 @@ public final class ModelDirectory {
      */
     public static SpikeGptClassifier loadClassifier(Path dir, NDManager manager)
             throws IOException {
+        return ModelIO.loadClassifier(dir.resolve(WEIGHTS), classifierConfig(dir), manager);
+    }
+
+    /**
+     * Reads the configuration of a directory that must hold a classifier.
+     *
+     * @param dir the model directory
+     * @return the configuration, with at least two classes
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if the model has no classification head
+     */
+    public static SpikeGptConfig classifierConfig(Path dir) throws IOException {
         SpikeGptConfig config = config(dir);
         if (config.getClasses() < 2) {
             throw new IllegalArgumentException(
@@ -190,7 +202,7 @@ public final class ModelDirectory {
                             + " holds a language model without a classification head (n_classes = 0): fine-tune it "
                             + "with 'spikegpt finetune-classifier' first");
         }
-        return ModelIO.loadClassifier(dir.resolve(WEIGHTS), config, manager);
+        return config;
     }
 
     /**

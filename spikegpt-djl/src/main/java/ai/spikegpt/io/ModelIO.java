@@ -155,6 +155,63 @@ public final class ModelIO {
             TensorSource weights,
             SpikeGptConfig config,
             boolean ignoreClassifier) {
+        check(params, weights, config, ignoreClassifier);
+        for (Map.Entry<String, Parameter> p : params.entrySet()) {
+            String name = p.getKey();
+            Shape stored = weights.shapes().get(name);
+            p.getValue()
+                    .setInitializer(
+                            (manager, shape, dataType) -> {
+                                if (!shape.equals(stored)) {
+                                    throw new IllegalArgumentException(
+                                            "tensor '"
+                                                    + name
+                                                    + "' has shape "
+                                                    + stored
+                                                    + ", expected "
+                                                    + shape);
+                                }
+                                NDArray array =
+                                        Tensors.fromJava(
+                                                manager, finiteFloats(weights, name), stored);
+                                return dataType == DataType.FLOAT32
+                                        ? array
+                                        : array.toType(dataType, false);
+                            });
+        }
+    }
+
+    /**
+     * Checks tensors against a language model's configuration as {@link #loadLanguageModel} does
+     * (every name, shape and dtype; {@code classifier.*} tensors are ignored), without creating an
+     * NDArray or starting an engine: for the pure-Java engine, which reads the values itself
+     * (through {@link #finiteFloats}).
+     *
+     * @param weights the tensors
+     * @param config the configuration
+     * @throws IllegalArgumentException if a tensor is missing, unexpected or mis-shaped
+     */
+    public static void checkLanguageModel(TensorSource weights, SpikeGptConfig config) {
+        check(new SpikeGptModel(config).namedParameters(), weights, config, true);
+    }
+
+    /**
+     * Checks tensors against a classifier's configuration as {@link #loadClassifier} does, without
+     * creating an NDArray or starting an engine.
+     *
+     * @param weights the tensors
+     * @param config the configuration (with {@code n_classes})
+     * @throws IllegalArgumentException if a tensor is missing, unexpected or mis-shaped
+     */
+    public static void checkClassifier(TensorSource weights, SpikeGptConfig config) {
+        check(new SpikeGptClassifier(config).namedParameters(), weights, config, false);
+    }
+
+    private static void check(
+            Map<String, Parameter> params,
+            TensorSource weights,
+            SpikeGptConfig config,
+            boolean ignoreClassifier) {
         Map<String, Shape> shapes = weights.shapes();
         for (String name : shapes.keySet()) {
             if (!params.containsKey(name)
@@ -209,28 +266,19 @@ public final class ModelIO {
                                 + weights.dtype(name)
                                 + "; weights must be floating point (F32, F16, BF16 or F64)");
             }
-            parameter.setInitializer(
-                    (manager, shape, dataType) -> {
-                        if (!shape.equals(stored)) {
-                            throw new IllegalArgumentException(
-                                    "tensor '"
-                                            + name
-                                            + "' has shape "
-                                            + stored
-                                            + ", expected "
-                                            + shape);
-                        }
-                        NDArray array = Tensors.fromJava(manager, finite(weights, name), stored);
-                        return dataType == DataType.FLOAT32 ? array : array.toType(dataType, false);
-                    });
         }
     }
 
     /**
      * Reads a tensor and refuses NaN or infinite values: a model with them answers NaN to every
      * input, so the user learns which tensor is damaged at load instead of from a NaN probability.
+     *
+     * @param weights the tensors
+     * @param name the tensor name
+     * @return the values as float32, row-major
+     * @throws IllegalArgumentException naming the tensor and index of a NaN or infinite value
      */
-    private static float[] finite(TensorSource weights, String name) {
+    public static float[] finiteFloats(TensorSource weights, String name) {
         float[] values = weights.floats(name);
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {

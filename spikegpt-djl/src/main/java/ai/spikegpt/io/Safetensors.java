@@ -6,26 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.spikegpt.files.AtomicFiles;
 import ai.spikegpt.nn.Tensors;
-import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,9 +25,6 @@ import java.util.Map;
  * inconsistent file with the tensor and the byte counts involved.
  */
 public final class Safetensors extends TensorFile<Safetensors.Entry> {
-
-    private static final long MAX_HEADER = 100L << 20;
-    private static final Gson GSON = new Gson();
 
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
@@ -68,7 +51,7 @@ public final class Safetensors extends TensorFile<Safetensors.Entry> {
         }
     }
 
-    private static Map<String, Shape> shapes(Map<String, Entry> entries) {
+    static Map<String, Shape> shapes(Map<String, Entry> entries) {
         Map<String, Shape> s = new LinkedHashMap<>();
         entries.forEach((name, e) -> s.put(name, e.djlShape()));
         return s;
@@ -83,182 +66,24 @@ public final class Safetensors extends TensorFile<Safetensors.Entry> {
     }
 
     /**
-     * Opens and validates a safetensors file (memory-mapped, read-only).
+     * Opens and validates a safetensors file (memory-mapped, read-only). Reading a mapped file
+     * makes its pages part of the process's resident memory until the mapping is collected; {@link
+     * SafetensorsReader} reads without a mapping.
      *
      * @param file the file
      * @return the opened file
      * @throws IOException if the file cannot be read or is not a valid safetensors file
      */
     public static Safetensors open(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("no such safetensors file: " + file);
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size < 8) {
-                throw new IOException(file + " is not a safetensors file: only " + size + " bytes");
-            }
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0);
-            long headerLength = lengthBytes.getLong(0);
-            if (headerLength <= 0 || headerLength > MAX_HEADER || headerLength > size - 8) {
-                throw new IOException(
-                        file
-                                + " is not a valid safetensors file (header length "
-                                + headerLength
-                                + ", file size "
-                                + size
-                                + "): truncated or not safetensors");
-            }
-            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, header, 8);
-            String json = new String(header.array(), StandardCharsets.UTF_8);
-            long dataLength = size - 8 - headerLength;
-            Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, Entry> entries = parseHeader(file, json, dataLength, metadata);
+        try (FileChannel channel = SafetensorsHeader.openChannel(file)) {
+            SafetensorsHeader header = SafetensorsHeader.read(file, channel);
             ByteBuffer data =
-                    channel.map(FileChannel.MapMode.READ_ONLY, 8 + headerLength, dataLength)
+                    channel.map(
+                                    FileChannel.MapMode.READ_ONLY,
+                                    header.dataStart(),
+                                    header.dataLength())
                             .order(ByteOrder.LITTLE_ENDIAN);
-            return new Safetensors(file, entries, metadata, data);
-        }
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
-            throws IOException {
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n < 0) {
-                throw new IOException("unexpected end of file");
-            }
-        }
-    }
-
-    private static Map<String, Entry> parseHeader(
-            Path file, String json, long dataLength, Map<String, String> metadata)
-            throws IOException {
-        JsonObject root;
-        try {
-            JsonElement tree = JsonParser.parseString(json);
-            if (!tree.isJsonObject()) {
-                throw new IOException(file + ": the safetensors header is not a JSON object");
-            }
-            root = tree.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new IOException(
-                    file + ": the safetensors header is not valid JSON: " + e.getMessage(), e);
-        }
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : root.entrySet()) {
-            String name = e.getKey();
-            if ("__metadata__".equals(name)) {
-                for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-                    metadata.put(m.getKey(), m.getValue().getAsString());
-                }
-                continue;
-            }
-            try {
-                JsonObject o = e.getValue().getAsJsonObject();
-                String dtype = o.get("dtype").getAsString();
-                JsonArray shapeJson = o.getAsJsonArray("shape");
-                long[] shape = new long[shapeJson.size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeJson.get(i).getAsLong();
-                }
-                JsonArray offsets = o.getAsJsonArray("data_offsets");
-                Entry entry =
-                        new Entry(
-                                name,
-                                dtype,
-                                shape,
-                                offsets.get(0).getAsLong(),
-                                offsets.get(1).getAsLong());
-                int width = bytesPerElement(file, entry);
-                if (entry.begin < 0
-                        || entry.end < entry.begin
-                        || entry.end - entry.begin != entry.size() * width) {
-                    throw new IOException(
-                            file
-                                    + ": tensor '"
-                                    + name
-                                    + "' has inconsistent offsets "
-                                    + entry.begin
-                                    + ".."
-                                    + entry.end
-                                    + " for "
-                                    + dtype
-                                    + java.util.Arrays.toString(shape));
-                }
-                if (entry.end > dataLength) {
-                    throw new IOException(
-                            file
-                                    + " is truncated: tensor '"
-                                    + name
-                                    + "' ends at data byte "
-                                    + entry.end
-                                    + " but the file holds only "
-                                    + dataLength
-                                    + " data bytes; re-download or re-export it");
-                }
-                entries.put(name, entry);
-            } catch (RuntimeException ex) {
-                throw new IOException(
-                        file + ": malformed safetensors entry '" + name + "': " + ex, ex);
-            }
-        }
-        requireDisjoint(file, entries.values());
-        return Collections.unmodifiableMap(entries);
-    }
-
-    /**
-     * Refuses tensors whose byte ranges overlap: a writer never produces them, and two parameters
-     * read from the same bytes would silently share values (the format's own loader refuses them
-     * too).
-     */
-    private static void requireDisjoint(Path file, Collection<Entry> entries) throws IOException {
-        List<Entry> byStart = new ArrayList<>(entries);
-        byStart.sort(Comparator.comparingLong(Entry::begin));
-        for (int i = 1; i < byStart.size(); i++) {
-            Entry before = byStart.get(i - 1);
-            Entry after = byStart.get(i);
-            if (after.begin < before.end) {
-                throw new IOException(
-                        file
-                                + ": tensors '"
-                                + before.name
-                                + "' (bytes "
-                                + before.begin
-                                + ".."
-                                + before.end
-                                + ") and '"
-                                + after.name
-                                + "' (bytes "
-                                + after.begin
-                                + ".."
-                                + after.end
-                                + ") overlap; the file is damaged or was not written by a safetensors writer");
-            }
-        }
-    }
-
-    private static int bytesPerElement(Path file, Entry e) throws IOException {
-        switch (e.dtype) {
-            case "F64":
-            case "I64":
-                return 8;
-            case "F32":
-            case "I32":
-                return 4;
-            case "F16":
-            case "BF16":
-            case "I16":
-                return 2;
-            case "U8":
-            case "I8":
-            case "BOOL":
-                return 1;
-            default:
-                throw new IOException(
-                        file + ": tensor '" + e.name + "' has unsupported dtype " + e.dtype);
+            return new Safetensors(file, header.entries(), header.metadata(), data);
         }
     }
 

@@ -2,12 +2,10 @@ package ai.spikegpt.zoo;
 
 import ai.djl.Application;
 import ai.djl.Model;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import ai.spikegpt.inference.JavaClassifier;
 import ai.spikegpt.inference.JavaClassifierBlock;
-import ai.spikegpt.inference.JavaWeights;
 import ai.spikegpt.inference.WeightFormat;
 import ai.spikegpt.io.ModelDirectory;
 import ai.spikegpt.model.SpikeGptConfig;
@@ -51,12 +49,8 @@ public final class SpikeGptBlockFactory implements BlockFactory {
             return ModelDirectory.loadClassifier(modelPath, model.getNDManager());
         }
         WeightFormat format = WeightFormat.parse(argument(arguments, "weights", "fp32"));
-        // the DJL classifier only lends its weights: its native memory is freed at once
-        try (NDManager lender = model.getNDManager().newSubManager()) {
-            JavaWeights weights =
-                    JavaWeights.of(ModelDirectory.loadClassifier(modelPath, lender), format);
-            return new JavaClassifierBlock(new JavaClassifier(weights));
-        }
+        return new JavaClassifierBlock(
+                new JavaClassifier(JavaModelDirectory.classifier(modelPath, format)));
     }
 
     private static String argument(Map<String, ?> arguments, String name, String otherwise) {
