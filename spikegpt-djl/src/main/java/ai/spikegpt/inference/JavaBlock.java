@@ -2,8 +2,6 @@ package ai.spikegpt.inference;
 
 import ai.spikegpt.model.SpikeGptConfig;
 import ai.spikegpt.model.Variant;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 
 /**
  * One SpikeGPT block of the Java engine over {@code [batch, steps]} positions: the time mix (token
@@ -15,10 +13,10 @@ import java.util.stream.IntStream;
  */
 final class JavaBlock {
 
-    /** Below this many values an element-wise stage runs on the calling thread alone. */
-    private static final long PARALLEL_VALUES = 1 << 15;
-
-    /** The buffers of one forward pass, reused by every block. */
+    /**
+     * The buffers of a forward pass of up to {@code rows} positions, reused by every block (and by
+     * the next passes of a similar size on the same thread).
+     */
     static final class Buffers {
         final float[] a;
         final float[][] mixed;
@@ -28,8 +26,10 @@ final class JavaBlock {
         final float[] y;
         final float[] out;
         final float[] hidden;
+        final int rows;
 
         Buffers(int rows, int width, int hiddenWidth) {
+            this.rows = rows;
             a = new float[rows * width];
             mixed =
                     new float[][] {
@@ -42,11 +42,11 @@ final class JavaBlock {
             out = new float[rows * width];
             hidden = new float[rows * hiddenWidth];
         }
-    }
 
-    /** Work on the batch rows {@code [b0, b1)}. */
-    private interface BatchRows {
-        void run(int b0, int b1);
+        /** Whether a pass of this many rows should use these buffers: not too small, not 4x big. */
+        boolean suit(int needed) {
+            return needed <= rows && needed * 4 >= rows;
+        }
     }
 
     private final JavaWeights.Layer w;
@@ -73,7 +73,7 @@ final class JavaBlock {
         int rows = batch * steps;
         float eps = config.getLayerNormEps();
         float[][] mixed = buf.mixed;
-        eachBatchRows(
+        BatchRows.each(
                 batch,
                 rows * c,
                 (b0, b1) -> {
@@ -98,7 +98,7 @@ final class JavaBlock {
         product.apply(w.attKey(), mixed[0], rows, buf.k);
         product.apply(w.attValue(), mixed[1], rows, buf.v);
         product.apply(w.attReceptance(), mixed[2], rows, buf.r);
-        eachBatchRows(
+        BatchRows.each(
                 batch,
                 rows * c,
                 (b0, b1) -> {
@@ -111,7 +111,7 @@ final class JavaBlock {
                     }
                 });
         product.apply(w.attOutput(), buf.y, rows, buf.out);
-        eachBatchRows(
+        BatchRows.each(
                 batch,
                 rows * c,
                 (b0, b1) -> {
@@ -121,7 +121,7 @@ final class JavaBlock {
                 });
         product.apply(w.ffnKey(), mixed[0], rows, buf.hidden);
         product.apply(w.ffnReceptance(), mixed[1], rows, buf.r);
-        eachBatchRows(
+        BatchRows.each(
                 batch,
                 rows * hid,
                 (b0, b1) -> {
@@ -138,7 +138,7 @@ final class JavaBlock {
         // the one product whose inputs are often exactly zero (relu²'s zeros, SpikeGPT-B's spikes):
         // the others read layer-normed mixes and gated WKV outputs
         product.applyEventDriven(w.ffnValue(), buf.hidden, rows, buf.out);
-        eachBatchRows(
+        BatchRows.each(
                 batch,
                 rows * c,
                 (b0, b1) -> {
@@ -172,17 +172,6 @@ final class JavaBlock {
         for (int j = from; j < to; j++) {
             x[j] += out[j];
         }
-    }
-
-    private static void eachBatchRows(int batch, long values, BatchRows work) {
-        if (batch < 2 || values < PARALLEL_VALUES) {
-            work.run(0, batch);
-            return;
-        }
-        int tasks = Math.min(batch, 2 * (ForkJoinPool.getCommonPoolParallelism() + 1));
-        IntStream.range(0, tasks)
-                .parallel()
-                .forEach(t -> work.run(batch * t / tasks, batch * (t + 1) / tasks));
     }
 
     /** A matrix product {@code y = W x} for {@code rows} rows. */

@@ -24,6 +24,14 @@ public final class JavaSpikeGpt {
     private final SpikeGptConfig config;
     private final JavaBlock[] blocks;
     private final MacCounter counter = new MacCounter();
+
+    /**
+     * Each calling thread's buffers, kept from one call to the next: a batch's worth of buffers
+     * made anew for every call outlived the young generation and was copied, collection after
+     * collection.
+     */
+    private final ThreadLocal<JavaBlock.Buffers> buffers = new ThreadLocal<>();
+
     private boolean sparse = true;
     private final JavaBlock.Product products =
             new JavaBlock.Product() {
@@ -89,11 +97,27 @@ public final class JavaSpikeGpt {
                 x[i] = x[i] - 0f >= 0f ? 1f : 0f;
             }
         }
-        JavaBlock.Buffers buffers = new JavaBlock.Buffers(rows, c, config.getFfnHiddenSize());
+        JavaBlock.Buffers buffers = this.buffers.get();
+        if (buffers == null || !buffers.suit(rows)) {
+            buffers = new JavaBlock.Buffers(rows, c, config.getFfnHiddenSize());
+            this.buffers.set(buffers);
+        }
         for (int i = 0; i < blocks.length; i++) {
             blocks[i].forward(x, batch, steps, state.layers[i], buffers, products);
         }
-        Kernels.layerNorm(x, x, 0, rows, c, weights.lnOut, config.getLayerNormEps());
+        float[] out = x;
+        BatchRows.each(
+                batch,
+                (long) rows * c,
+                (b0, b1) ->
+                        Kernels.layerNorm(
+                                out,
+                                out,
+                                b0 * steps,
+                                b1 * steps,
+                                c,
+                                weights.lnOut,
+                                config.getLayerNormEps()));
         return x;
     }
 

@@ -91,15 +91,48 @@ abstract class Matrix {
                 work < PARALLEL_WORK
                         ? 1
                         : Math.min(panels, Math.max(1, (2 * threads + rowTasks - 1) / rowTasks));
-        // the columns each group of rows needs, listed once for all panels
+        // the columns each group of rows needs, listed once for all panels: by each task for its
+        // rows when tasks split by rows alone, before the tasks otherwise
         int groups = (rows + PanelKernel.GROUP - 1) / PanelKernel.GROUP;
         int[][] active = new int[groups][];
         int[] counts = new int[groups];
+        boolean listInTasks = panelTasks == 1;
+        long listed = listInTasks ? 0 : listColumns(x, 0, rows, sparse, active, counts);
+        IntStream each = IntStream.range(0, rowTasks * panelTasks);
+        if (work >= PARALLEL_WORK) {
+            each = each.parallel();
+        }
+        long skipped =
+                listed
+                        + each.mapToLong(
+                                        t ->
+                                                task(
+                                                        x,
+                                                        rows,
+                                                        y,
+                                                        sparse,
+                                                        active,
+                                                        counts,
+                                                        t,
+                                                        panelTasks,
+                                                        listInTasks))
+                                .sum();
+        if (counter != null) {
+            counter.add(work, skipped * out);
+        }
+    }
+
+    /**
+     * Lists the columns of the groups of rows in {@code [r0, r1)} (all of them unless sparse);
+     * returns the inputs left out.
+     */
+    private long listColumns(
+            float[] x, int r0, int r1, boolean sparse, int[][] active, int[] counts) {
         long skipped = 0;
-        for (int g = 0; g < groups; g++) {
+        for (int r = r0; r < r1; r += PanelKernel.GROUP) {
+            int g = r / PanelKernel.GROUP;
+            int group = Math.min(PanelKernel.GROUP, r1 - r);
             if (sparse) {
-                int r = g * PanelKernel.GROUP;
-                int group = Math.min(PanelKernel.GROUP, rows - r);
                 active[g] = new int[in];
                 counts[g] = PanelKernel.activeColumns(x, r * in, in, group, in, active[g]);
                 skipped += (long) (in - counts[g]) * group;
@@ -108,22 +141,27 @@ abstract class Matrix {
                 counts[g] = in;
             }
         }
-        IntStream each = IntStream.range(0, rowTasks * panelTasks);
-        if (work >= PARALLEL_WORK) {
-            each = each.parallel();
-        }
-        each.forEach(t -> task(x, rows, y, active, counts, t, panelTasks));
-        if (counter != null) {
-            counter.add(work, skipped * out);
-        }
+        return skipped;
     }
 
-    /** One task: a chunk of rows against a range of panels. */
-    private void task(
-            float[] x, int rows, float[] y, int[][] all, int[] allCounts, int task, int splits) {
+    /**
+     * One task: a chunk of rows against a range of panels. Returns the inputs it left out, if it
+     * listed its rows' columns.
+     */
+    private long task(
+            float[] x,
+            int rows,
+            float[] y,
+            boolean sparse,
+            int[][] all,
+            int[] allCounts,
+            int task,
+            int splits,
+            boolean list) {
         int r0 = task / splits * ROW_CHUNK;
         int r1 = Math.min(rows, r0 + ROW_CHUNK);
         int split = task % splits;
+        long skipped = list ? listColumns(x, r0, r1, sparse, all, allCounts) : 0;
         int g0 = r0 / PanelKernel.GROUP;
         int groups = (r1 - r0 + PanelKernel.GROUP - 1) / PanelKernel.GROUP;
         int[][] active = Arrays.copyOfRange(all, g0, g0 + groups);
@@ -155,6 +193,7 @@ abstract class Matrix {
             }
             finish(y, r0, r1, o, width(p));
         }
+        return skipped;
     }
 
     /** A panel of a format that is decoded {@link #DECODE_CHUNK} input columns at a time. */
