@@ -22,10 +22,6 @@ final class Fp16Matrix extends Matrix {
 
     @Override
     void decode(int p, int j0, int n, float[] scratch) {
-        int from = packedIndex(p * PANEL, j0);
-        int count = n * width(p);
-        for (int i = 0; i < count; i++) {
-            scratch[i] = Half.toFloat(packed[from + i]);
-        }
+        PanelKernel.halvesToFloats(packed, packedIndex(p * PANEL, j0), scratch, 0, n * width(p));
     }
 }

@@ -118,6 +118,17 @@ final class PanelKernel {
         }
     }
 
+    /** {@code out[outOff + i] = half(q[off + i])} for {@code i < n}: fp16 weights to floats. */
+    static void halvesToFloats(short[] q, int off, float[] out, int outOff, int n) {
+        if (VECTOR) {
+            VectorPanelKernel.halvesToFloats(q, off, out, outOff, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = Half.toFloat(q[off + i]);
+        }
+    }
+
     /**
      * @return which kernel runs, for benchmark reports
      */

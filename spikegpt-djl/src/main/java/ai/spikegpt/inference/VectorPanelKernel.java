@@ -3,6 +3,8 @@ package ai.spikegpt.inference;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,6 +21,9 @@ final class VectorPanelKernel {
 
     /** A full panel: four vectors. */
     static final int WIDTH = 4 * L;
+
+    private static final VectorSpecies<Integer> INTS =
+            VectorSpecies.of(int.class, VectorShape.forBitSize(L * 32));
 
     /** Bytes of as many lanes as {@link #SPECIES} has floats. */
     private static final VectorSpecies<Byte> BYTES =
@@ -223,6 +228,42 @@ final class VectorPanelKernel {
         }
         for (; i < n; i++) {
             out[outOff + i] = q[off + i];
+        }
+    }
+
+    /** Shorts of as many lanes as {@link #SPECIES} has floats. */
+    private static final VectorSpecies<Short> SHORTS =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+
+    /** 2^112: moves a half's exponent (bias 15) to a float's (bias 127). */
+    private static final float HALF_TO_FLOAT_SCALE = 0x1p112f;
+
+    /**
+     * {@code out[outOff + i] = half(q[off + i])} as floats, exactly: the half's exponent and
+     * mantissa bits shifted into a float's place and scaled by 2^112 (which also makes its
+     * subnormals normal floats), then its sign. Infinities and NaN, which no weight holds, come out
+     * as large finite numbers.
+     */
+    static void halvesToFloats(short[] q, int off, float[] out, int outOff, int n) {
+        int i = 0;
+        int bound = SPECIES.loopBound(n);
+        for (; i < bound; i += L) {
+            IntVector bits =
+                    (IntVector)
+                            ShortVector.fromArray(SHORTS, q, off + i)
+                                    .convertShape(VectorOperators.S2I, INTS, 0);
+            IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+            IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            magnitude
+                    .reinterpretAsFloats()
+                    .mul(HALF_TO_FLOAT_SCALE)
+                    .reinterpretAsInts()
+                    .or(sign)
+                    .reinterpretAsFloats()
+                    .intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Half.toFloat(q[off + i]);
         }
     }
 

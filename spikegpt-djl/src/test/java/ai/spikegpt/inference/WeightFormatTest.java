@@ -30,6 +30,26 @@ class WeightFormatTest {
     }
 
     @Test
+    void theVectorHalfDecoderGivesEveryFiniteHalfExactly() {
+        short[] halves = new short[1 << 16];
+        for (int h = 0; h < halves.length; h++) {
+            halves[h] = (short) h;
+        }
+        float[] floats = new float[halves.length + 3];
+        // from an odd offset, into an odd offset, with a tail the vectors leave over
+        PanelKernel.halvesToFloats(halves, 1, floats, 3, halves.length - 1);
+        for (int h = 1; h < halves.length; h++) {
+            float expected = Half.toFloat((short) h);
+            if (Float.isFinite(expected)) {
+                assertEquals(
+                        Float.floatToRawIntBits(expected),
+                        Float.floatToRawIntBits(floats[h + 2]),
+                        "half " + Integer.toHexString(h));
+            }
+        }
+    }
+
+    @Test
     void everyFormatStaysWithinItsErrorBound() {
         // a narrow last panel; full panels with groups of rows, the rows left over and decoding in
         // chunks; and a product large enough to be cut into tasks for two threads
