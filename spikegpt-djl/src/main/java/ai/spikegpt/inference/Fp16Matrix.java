@@ -1,6 +1,9 @@
 package ai.spikegpt.inference;
 
-/** A {@link Matrix} of IEEE half-precision weights, decoded a chunk of rows at a time. */
+/**
+ * A {@link Matrix} of IEEE half-precision weights: widened in registers for one row (generation),
+ * decoded a chunk of rows at a time for a batch.
+ */
 final class Fp16Matrix extends Matrix {
 
     private final short[] packed;
@@ -23,5 +26,16 @@ final class Fp16Matrix extends Matrix {
     @Override
     void decode(int p, int j0, int n, float[] scratch) {
         PanelKernel.halvesToFloats(packed, packedIndex(p * PANEL, j0), scratch, 0, n * width(p));
+    }
+
+    @Override
+    boolean oneRowInPlace(
+            float[] x, int xOff, int[] active, int count, int p, float[] y, int yOff) {
+        if (!PanelKernel.VECTOR || width(p) != PANEL) {
+            return false;
+        }
+        VectorPanelKernel.oneRowHalves(
+                x, xOff, active, 0, count, packed, packedIndex(p * PANEL, 0), y, yOff);
+        return true;
     }
 }

@@ -188,7 +188,8 @@ abstract class Matrix {
                             out,
                             false);
                 }
-            } else {
+            } else if (r1 - r0 > 1
+                    || !oneRowInPlace(x, r0 * in, active[0], counts[0], p, y, r0 * out + o)) {
                 decodedPanel(x, r0, r1, p, active, counts, y);
             }
             finish(y, r0, r1, o, width(p));
@@ -247,6 +248,17 @@ abstract class Matrix {
 
     /** Decodes input columns {@code j0 .. j0+n} of panel {@code p} into the scratch, packed. */
     abstract void decode(int p, int j0, int n, float[] scratch);
+
+    /**
+     * One row against panel p straight from the stored weights, without decoding them first, if the
+     * format has such a kernel (the sums overwrite {@code y}).
+     *
+     * @return false if it has none: decode
+     */
+    boolean oneRowInPlace(
+            float[] x, int xOff, int[] active, int count, int p, float[] y, int yOff) {
+        return false;
+    }
 
     /** Applies per-output scales to finished sums, if the format has them. */
     void finish(float[] y, int r0, int r1, int o, int width) {}

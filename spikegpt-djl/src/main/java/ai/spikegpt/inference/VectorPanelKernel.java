@@ -248,23 +248,62 @@ final class VectorPanelKernel {
         int i = 0;
         int bound = SPECIES.loopBound(n);
         for (; i < bound; i += L) {
-            IntVector bits =
-                    (IntVector)
-                            ShortVector.fromArray(SHORTS, q, off + i)
-                                    .convertShape(VectorOperators.S2I, INTS, 0);
-            IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-            IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-            magnitude
-                    .reinterpretAsFloats()
-                    .mul(HALF_TO_FLOAT_SCALE)
-                    .reinterpretAsInts()
-                    .or(sign)
-                    .reinterpretAsFloats()
-                    .intoArray(out, outOff + i);
+            halves(q, off + i).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             out[outOff + i] = Half.toFloat(q[off + i]);
         }
+    }
+
+    /** A vector of halves from {@code q[at]} as floats (see {@link #halvesToFloats}). */
+    private static FloatVector halves(short[] q, int at) {
+        IntVector bits =
+                (IntVector)
+                        ShortVector.fromArray(SHORTS, q, at)
+                                .convertShape(VectorOperators.S2I, INTS, 0);
+        IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        return magnitude
+                .reinterpretAsFloats()
+                .mul(HALF_TO_FLOAT_SCALE)
+                .reinterpretAsInts()
+                .or(sign)
+                .reinterpretAsFloats();
+    }
+
+    /**
+     * One row by a full panel of fp16 weights, {@code y[0:WIDTH] = sum_j x[j] w[j]}: the halves are
+     * widened in registers, so a token reads half the bytes of fp32 weights and writes no decoded
+     * copy (batch-1 generation is bound by memory bandwidth). The same sums, in the same order, as
+     * decoding first.
+     */
+    static void oneRowHalves(
+            float[] x,
+            int x0,
+            int[] active,
+            int from,
+            int to,
+            short[] w,
+            int wOff,
+            float[] y,
+            int y0) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int i = from; i < to; i++) {
+            int j = active[i];
+            FloatVector b = FloatVector.broadcast(SPECIES, x[x0 + j]);
+            int o = wOff + j * WIDTH;
+            a0 = halves(w, o).fma(b, a0);
+            a1 = halves(w, o + L).fma(b, a1);
+            a2 = halves(w, o + 2 * L).fma(b, a2);
+            a3 = halves(w, o + 3 * L).fma(b, a3);
+        }
+        a0.intoArray(y, y0);
+        a1.intoArray(y, y0 + L);
+        a2.intoArray(y, y0 + 2 * L);
+        a3.intoArray(y, y0 + 3 * L);
     }
 
     static String species() {
