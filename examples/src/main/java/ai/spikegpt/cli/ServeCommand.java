@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
                         .optModelArgument(
                                 "inference",
                                 engine.isJava(JavaSpikeGpt.vectorized()) ? "java" : "djl")
-                        .optModelArgument("weights", engine.format().toString())
+                        .optModelArgument("weights", engine.weightsArgument())
                         .build();
         ModelRegistry registry = new ModelRegistry();
         PredictionServer server;
