@@ -2,6 +2,7 @@ package ai.spikegpt.cli;
 
 import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.Criteria;
+import ai.spikegpt.inference.WeightFormat;
 import ai.spikegpt.translator.SpikeGptTranslatorFactory;
 import java.nio.file.Path;
 
@@ -21,12 +22,12 @@ final class ClassifierCriteria {
 
     /**
      * The criteria with the model on the Java engine or the DJL blocks (the zoo argument {@code
-     * inference}), with the Java engine's {@code weights} (a format, or {@code stored}).
+     * inference}).
      */
-    static Criteria<String, Classifications> of(Path dir, boolean java, String weights) {
+    static Criteria<String, Classifications> of(Path dir, boolean java, WeightFormat weights) {
         return builder(dir)
                 .optArgument("inference", java ? "java" : "djl")
-                .optArgument("weights", weights)
+                .optArgument("weights", weights.toString())
                 .build();
     }
 

@@ -89,10 +89,10 @@ final class ClassifyBenchWorker implements Callable<Integer> {
         if (java) {
             // read straight from the directory: this process never loads the native engine
             JavaClassifier classifier =
-                    new JavaClassifier(JavaModelDirectory.classifier(dir, engine.format(dir)));
+                    new JavaClassifier(JavaModelDirectory.classifier(dir, engine.format()));
             result = measure(sentences, labels, classifier::logits);
             result.addProperty("native_libraries", Machine.loadedBlas());
-            result.addProperty("engine", "java " + engine.format(dir));
+            result.addProperty("engine", "java " + engine.format());
             result.addProperty(
                     "skipped_macs", classifier.getModel().getCounter().skippedFraction());
             result.addProperty("kernels", "Java loops (" + JavaSpikeGpt.kernel() + ")");

@@ -64,7 +64,7 @@ final class ClassifyCommand implements Callable<Integer> {
                         ClassifierCriteria.of(
                                         ModelArgument.resolve(model),
                                         engine.isJava(JavaSpikeGpt.vectorized()),
-                                        engine.weightsArgument())
+                                        engine.format())
                                 .loadModel();
                 Predictor<String, Classifications> predictor = zooModel.newPredictor()) {
             for (int from = 0; from < all.size(); from += BATCH) {

@@ -1,9 +1,6 @@
 package ai.spikegpt.cli;
 
 import ai.spikegpt.inference.WeightFormat;
-import ai.spikegpt.zoo.JavaModelDirectory;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -25,10 +22,10 @@ final class EngineOption {
     @Option(
             names = "--weights",
             paramLabel = "fp32|fp16|int8",
+            defaultValue = "fp32",
             description =
-                    "the Java engine's matrix format: fp32, fp16, or int8 with a scale per row"
-                            + " (default: as the model file stores them, exact: fp16 for the zoo's"
-                            + " models)")
+                    "the Java engine's matrix format: fp32 (exact), fp16, or int8 with a scale per"
+                            + " row (default: ${DEFAULT-VALUE})")
     String weights;
 
     /**
@@ -64,27 +61,10 @@ final class EngineOption {
     }
 
     /**
-     * @return the Java engine's weight format as given, fp32 if none was
+     * @return the Java engine's weight format
      * @throws IllegalArgumentException for an unknown format
      */
     WeightFormat format() {
-        return weights == null ? WeightFormat.FP32 : WeightFormat.parse(weights);
-    }
-
-    /**
-     * @param dir the model directory
-     * @return the Java engine's weight format as given, else the one the directory stores
-     * @throws IOException if the directory's weights cannot be read
-     * @throws IllegalArgumentException for an unknown format
-     */
-    WeightFormat format(Path dir) throws IOException {
-        return weights == null ? JavaModelDirectory.storedFormat(dir) : format();
-    }
-
-    /**
-     * @return the zoo argument {@code weights}: the format given, or {@code stored}
-     */
-    String weightsArgument() {
-        return weights == null ? "stored" : format().toString();
+        return WeightFormat.parse(weights);
     }
 }

@@ -65,7 +65,7 @@ final class EvalClassifierCommand implements Callable<Integer> {
                         .sorted(Comparator.comparingInt(i -> examples.get(i).text().length()))
                         .toList();
         if (engine.isJava(JavaSpikeGpt.vectorized())) {
-            try (JavaTextClassifier java = new JavaTextClassifier(dir, engine.format(dir))) {
+            try (JavaTextClassifier java = new JavaTextClassifier(dir, engine.format())) {
                 score(order, examples, actual, matrix, java::best);
             }
         } else {

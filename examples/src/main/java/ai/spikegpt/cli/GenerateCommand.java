@@ -94,7 +94,7 @@ final class GenerateCommand implements Callable<Integer> {
                 // read straight from the directory: this process never loads the native engine,
                 // and the Java engine's session keeps no NDArrays (no manager)
                 JavaSpikeGpt java =
-                        new JavaSpikeGpt(JavaModelDirectory.languageModel(dir, engine.format(dir)));
+                        new JavaSpikeGpt(JavaModelDirectory.languageModel(dir, engine.format()));
                 print(new SpikeGptGenerator(SequenceModel.of(java)), null, tokenizer, config);
             } else {
                 try (NDManager manager = NDManager.newBaseManager()) {

@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
                         .optModelArgument(
                                 "inference",
                                 engine.isJava(JavaSpikeGpt.vectorized()) ? "java" : "djl")
-                        .optModelArgument("weights", engine.weightsArgument())
+                        .optModelArgument("weights", engine.format().toString())
                         .build();
         ModelRegistry registry = new ModelRegistry();
         PredictionServer server;

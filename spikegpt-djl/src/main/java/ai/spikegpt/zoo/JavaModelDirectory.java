@@ -65,22 +65,4 @@ public final class JavaModelDirectory {
                     config, name -> ModelIO.finiteFloats(weights, name), format);
         }
     }
-
-    /**
-     * The format a directory's matrices are stored in: fp16 where the file holds them as F16 (the
-     * zoo's models), fp32 otherwise. Loading them in it is exact, and at batch 1 fp16 reads half
-     * the bytes of fp32.
-     *
-     * @param dir the model directory
-     * @return the stored format
-     * @throws IOException if the weights file cannot be read
-     */
-    public static WeightFormat storedFormat(Path dir) throws IOException {
-        try (SafetensorsReader weights =
-                SafetensorsReader.open(dir.resolve(ModelDirectory.WEIGHTS))) {
-            return "F16".equals(weights.dtype("blocks.0.att.key.weight"))
-                    ? WeightFormat.FP16
-                    : WeightFormat.FP32;
-        }
-    }
 }

@@ -23,11 +23,10 @@ import java.util.Map;
  * the {@link ai.spikegpt.model.SpikeGptModel} language model. The argument {@code labels}
  * (comma-separated class names) starts a classifier for new labels: the directory's trained trunk
  * and a new head, ready to fine-tune with a DJL {@code Trainer}. The argument {@code
- * inference=java} (with {@code weights=fp32|fp16|int8}; by default as the file stores them, which
- * is exact) runs a classifier on the pure-Java engine instead ({@link JavaClassifierBlock}: the
- * same inputs and outputs, faster, inference only). The weights come from the directory's
- * safetensors, so the directory's {@code serving.properties} sets {@code
- * option.hasParameter=false}.
+ * inference=java} (with {@code weights=fp32|fp16|int8}) runs a classifier on the pure-Java engine
+ * instead ({@link JavaClassifierBlock}: the same inputs and outputs, faster, inference only). The
+ * weights come from the directory's safetensors, so the directory's {@code serving.properties} sets
+ * {@code option.hasParameter=false}.
  */
 public final class SpikeGptBlockFactory implements BlockFactory {
 
@@ -49,11 +48,7 @@ public final class SpikeGptBlockFactory implements BlockFactory {
         if (!javaEngine(arguments)) {
             return ModelDirectory.loadClassifier(modelPath, model.getNDManager());
         }
-        String weights = argument(arguments, "weights", "stored");
-        WeightFormat format =
-                weights.equals("stored")
-                        ? JavaModelDirectory.storedFormat(modelPath)
-                        : WeightFormat.parse(weights);
+        WeightFormat format = WeightFormat.parse(argument(arguments, "weights", "fp32"));
         return new JavaClassifierBlock(
                 new JavaClassifier(JavaModelDirectory.classifier(modelPath, format)));
     }

@@ -52,33 +52,6 @@ class JavaModelDirectoryTest {
     }
 
     @Test
-    void theStoredFormatIsFp16ForAnFp16FileAndExact() throws Exception {
-        Path dir = languageModelDirectory();
-        assertEquals(WeightFormat.FP16, JavaModelDirectory.storedFormat(dir));
-        // fp16 matrices of fp16 weights are the fp32 engine's weights exactly
-        JavaSpikeGpt fp16 =
-                new JavaSpikeGpt(JavaModelDirectory.languageModel(dir, WeightFormat.FP16));
-        JavaSpikeGpt fp32 =
-                new JavaSpikeGpt(JavaModelDirectory.languageModel(dir, WeightFormat.FP32));
-        SpikeGptConfig config = fp32.getConfig();
-        int[] prompt = tokens(24, config.getVocabSize(), 2);
-        JavaState a = JavaState.zeros(config, 1);
-        JavaState b = JavaState.zeros(config, 1);
-        for (int t = 0; t < prompt.length; t++) {
-            int[] token = {prompt[t]};
-            assertArrayEquals(fp32.lastLogits(token, 1, 1, a), fp16.lastLogits(token, 1, 1, b));
-        }
-        Path fp32Dir = tmp.resolve("fp32");
-        try (NDManager manager = NDManager.newBaseManager()) {
-            SpikeGptModel model =
-                    ModelIO.loadLanguageModel(
-                            ReferenceVectors.load("small").weightsFile(), null, manager);
-            ModelDirectory.save(fp32Dir, model, model.getConfig(), null, DataType.FLOAT32, null);
-        }
-        assertEquals(WeightFormat.FP32, JavaModelDirectory.storedFormat(fp32Dir));
-    }
-
-    @Test
     void languageModelGivesTheCopiedModelsLogits() throws Exception {
         Path dir = languageModelDirectory();
         for (WeightFormat format : List.of(WeightFormat.FP32, WeightFormat.INT8)) {
