@@ -2,7 +2,8 @@ package ai.spikegpt.inference;
 
 /**
  * A {@link Matrix} of int8 weights with one scale per output row, {@code W[o, j] ~ scale[o] q[o,
- * j]}: the bytes are decoded a chunk of rows at a time and the scales applied to the finished sums.
+ * j]}: the bytes are widened in registers for one row, decoded a chunk of rows at a time for a
+ * batch, and the scales applied to the finished sums.
  */
 final class Int8Matrix extends Matrix {
 
@@ -34,6 +35,17 @@ final class Int8Matrix extends Matrix {
     @Override
     void decode(int p, int j0, int n, float[] scratch) {
         PanelKernel.bytesToFloats(packed, packedIndex(p * PANEL, j0), scratch, 0, n * width(p));
+    }
+
+    @Override
+    boolean oneRowInPlace(
+            float[] x, int xOff, int[] active, int count, int p, float[] y, int yOff) {
+        if (!PanelKernel.VECTOR || width(p) != PANEL) {
+            return false;
+        }
+        VectorPanelKernel.oneRowBytes(
+                x, xOff, active, 0, count, packed, packedIndex(p * PANEL, 0), y, yOff);
+        return true;
     }
 
     @Override
