@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikegpt.model.SpikeGptClassifier;
+import java.util.List;
 
 /**
  * A {@link JavaClassifier} as a DJL block, so that a {@code Predictor} (the zoo's translators, the
@@ -29,7 +30,7 @@ public final class JavaClassifierBlock extends AbstractBlock {
     public JavaClassifierBlock(JavaClassifier classifier) {
         super(VERSION);
         this.classifier = classifier;
-        inputNames = java.util.List.of("tokens", "mask");
+        inputNames = List.of("tokens", "mask");
     }
 
     @Override
