@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,32 +75,27 @@ class ClassifierCommandsTest {
         assertTrue(
                 scored.contains("| bad | 8 | 0 |") && scored.contains("| good | 0 | 8 |"), scored);
         // the DJL blocks print the same evaluation as the default (the Java engine, with the vector
-        // API the tests run with)
-        assertEquals(
-                scored,
-                LogitsCommandTest.run(
-                        "eval-classifier",
-                        "--model",
-                        out.toString(),
-                        "--data",
-                        dev.toString(),
-                        "--engine",
-                        "djl"));
-        // the Java engine's fp32 and int8 weights too on this easy task
-        for (String weights : new String[] {"fp32", "int8"}) {
+        // API the tests run with), and so do the Java engine's fp32 and int8 weights on this easy
+        // task
+        for (String[] engine :
+                new String[][] {
+                    {"--engine", "djl"},
+                    {"--engine", "java", "--weights", "fp32"},
+                    {"--engine", "java", "--weights", "int8"}
+                }) {
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "eval-classifier",
+                                    "--model",
+                                    out.toString(),
+                                    "--data",
+                                    dev.toString()));
+            args.addAll(List.of(engine));
             assertEquals(
                     scored,
-                    LogitsCommandTest.run(
-                            "eval-classifier",
-                            "--model",
-                            out.toString(),
-                            "--data",
-                            dev.toString(),
-                            "--engine",
-                            "java",
-                            "--weights",
-                            weights),
-                    weights);
+                    LogitsCommandTest.run(args.toArray(String[]::new)),
+                    String.join(" ", engine));
         }
         Object[] wrong =
                 ImportExportCommandTest.cli(

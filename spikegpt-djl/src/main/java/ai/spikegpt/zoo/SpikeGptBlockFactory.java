@@ -4,6 +4,7 @@ import ai.djl.Application;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
+import ai.djl.translate.ArgumentsUtil;
 import ai.spikegpt.inference.JavaClassifier;
 import ai.spikegpt.inference.JavaClassifierBlock;
 import ai.spikegpt.inference.WeightFormat;
@@ -48,22 +49,19 @@ public final class SpikeGptBlockFactory implements BlockFactory {
         if (!javaEngine(arguments)) {
             return ModelDirectory.loadClassifier(modelPath, model.getNDManager());
         }
-        WeightFormat format = WeightFormat.parse(argument(arguments, "weights", "fp32"));
+        WeightFormat format =
+                WeightFormat.parse(ArgumentsUtil.stringValue(arguments, "weights", "fp32"));
         return new JavaClassifierBlock(
                 new JavaClassifier(JavaModelDirectory.classifier(modelPath, format)));
-    }
-
-    private static String argument(Map<String, ?> arguments, String name, String otherwise) {
-        Object value = arguments.get(name);
-        return value == null ? otherwise : value.toString();
     }
 
     /**
      * The argument {@code inference}: {@code java} or {@code djl} (the default); not {@code
      * engine}, which DJL reads as the engine's name.
      */
-    static boolean javaEngine(Map<String, ?> arguments) {
-        String engine = argument(arguments, "inference", "djl").toLowerCase(Locale.ROOT);
+    private static boolean javaEngine(Map<String, ?> arguments) {
+        String engine =
+                ArgumentsUtil.stringValue(arguments, "inference", "djl").toLowerCase(Locale.ROOT);
         if (!engine.equals("java") && !engine.equals("djl")) {
             throw new IllegalArgumentException(
                     "the argument inference must be java or djl, got '" + engine + "'");
